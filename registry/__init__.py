@@ -1,0 +1,101 @@
+"""Capacity Registry: the association's shared record of smelters' capacity plans."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from config import config_for
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application for an environment (``REGISTRY_ENV`` by default)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides or {})
+    _check_config(app)
+    register_extensions(app)
+    register_api(app)
+    register_web(app)
+    register_hooks(app)
+    from registry.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from registry.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    """Fail fast on settings a deployment must give; default to SQLite locally."""
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (see README, Configuration).")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "registry.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def register_extensions(app: Flask) -> None:
+    from registry import models  # noqa: F401  (the schema, for Alembic)
+    from registry.db import configure_sqlite
+    from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from registry.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "web.login"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def register_api(app: Flask) -> None:
+    from registry.audit.api import blp as audit
+    from registry.caps.api import blp as caps
+    from registry.extensions import api, csrf
+    from registry.filings.api import blp as filings
+    from registry.members.api import enterprises, smelters
+    from registry.rest.docs import docs_assets
+
+    api.init_app(app, spec_kwargs={
+        "info": {"description": "The Capacity Registry's REST API. "
+                               "Authenticate with `Authorization: Bearer <token>`."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+    })
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blueprint in (enterprises, smelters, filings, caps, audit):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # bearer tokens, never cookies, authenticate the API
+    app.register_blueprint(docs_assets)
+
+
+def register_web(app: Flask) -> None:
+    from registry.web.views import bp
+
+    app.register_blueprint(bp)
+
+
+def register_hooks(app: Flask) -> None:
+    from registry.db import want_write_lock
+    from registry.rest.auth import require_api_token
+    from registry.security import set_security_headers
+
+    @app.before_request
+    def _serialise_writers() -> None:
+        from flask import request
+
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            want_write_lock()
+
+    app.before_request(require_api_token)
+    app.after_request(set_security_headers)

@@ -1,0 +1,47 @@
+"""Who may do what: role decorators and the one enterprise-isolation rule.
+
+A filer sees only its own enterprise; another enterprise's resource is 404
+to it (existence is not revealed). A role that may never take an action
+gets 403.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask_login import current_user
+
+from registry.problems import Forbidden, NotFound
+
+
+def roles_required(*roles: str) -> Callable:
+    """Refuse (403) users whose role is not one of ``roles``."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            require_role(current_user, *roles)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def require_role(user, *roles: str) -> None:
+    """Raise Forbidden unless ``user`` has one of ``roles``."""
+    if user.role not in roles:
+        raise Forbidden(f"The {user.role} role may not do this.")
+
+
+def enterprise_scope(user) -> int | None:
+    """The only enterprise ``user`` may see, or None for association staff."""
+    return None if user.is_staff else user.enterprise_id
+
+
+def ensure_visible(user, enterprise_id: int, what: str = "resource") -> None:
+    """404 for a filer looking at another enterprise's ``what``."""
+    scope = enterprise_scope(user)
+    if scope is not None and scope != enterprise_id:
+        raise NotFound(f"No such {what}.")

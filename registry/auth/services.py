@@ -1,0 +1,143 @@
+"""Accounts, passwords and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from registry.audit.services import record
+from registry.auth.models import ApiToken, User
+from registry.auth.roles import FILER, ROLES
+from registry.db import utcnow
+from registry.extensions import db
+from registry.problems import Conflict, InvalidInput, NotFound
+
+TOKEN_PREFIX = "cr_"  # noqa: S105 - a marker, not a secret
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)  # spare a write per request
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash (werkzeug); the method is configurable for tests."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    """Refuse passwords too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(field, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def create_user(
+    email: str, role: str, password: str, *, enterprise=None, name: str = "", actor=None
+) -> User:
+    """A new user; filers belong to exactly one enterprise."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise InvalidInput("role", f"Must be one of: {', '.join(ROLES)}.")
+    if role == FILER and enterprise is None:
+        raise InvalidInput("enterprise", "A filer needs an enterprise.")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise Conflict(f"A user with e-mail {email} already exists.", errors={"email": ["Already registered."]})
+    check_password_strength(password)
+    user = User(
+        email=email, name=name, role=role, password_hash=hash_password(password),
+        enterprise_id=enterprise.id if enterprise is not None and role == FILER else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "user", user.id, "create", after={"email": email, "role": role,
+                                                     "enterprise_id": user.enterprise_id})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        # Spend the same time as a real check so timing does not reveal e-mails.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-password")
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password after checking the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise InvalidInput("current_password", "The current password is not correct.")
+    check_password_strength(new, "new_password")
+    user.password_hash = hash_password(new)
+    record(user, "user", user.id, "change_password")
+
+
+def _digest(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough (no KDF needed).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str = "", actor=None) -> tuple[ApiToken, str]:
+    """A new API token; the plain value is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name[:200], token_hash=_digest(plain),
+                     prefix=plain[:10])
+    db.session.add(token)
+    db.session.flush()
+    record(actor or user, "api_token", token.id, "create", after={"user_id": user.id, "name": token.name})
+    return token, plain
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record(user, "api_token", token.id, "revoke")
+    return token
+
+
+def user_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first."""
+    return list(db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    ))
+
+
+def user_id_for_token(plain: str) -> int | None:
+    """The user a bearer token belongs to, noting when it was last used.
+
+    Runs on its own short connection before the request's session starts,
+    so the bookkeeping write never holds up (or waits on) the request itself.
+    """
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
+        return None
+    digest = _digest(plain)
+    now = utcnow()
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None), User.active.is_(True))
+        ).first()
+        if row is None:
+            return None
+        last = row.last_used_at
+        if last is None or now - last > LAST_USED_RESOLUTION:
+            try:
+                conn.execute(sa.update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+                conn.commit()
+            except sa.exc.OperationalError:  # SQLite busy: bookkeeping can wait
+                conn.rollback()
+        return row.user_id

@@ -1,0 +1,1 @@
+"""Caps: agreed ceilings on capacity, their usage, and the approval check."""

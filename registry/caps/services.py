@@ -1,0 +1,137 @@
+"""Caps: creation and edits (admin), visibility, and the approval check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from registry.audit.services import record, snapshot
+from registry.auth.permissions import enterprise_scope
+from registry.caps.models import ADDITIONS, ENTERPRISE, NATIONAL, PROVINCE, Cap
+from registry.caps.usage import basis_delta, usage_series
+from registry.extensions import db
+from registry.filings.models import Filing
+from registry.members.models import Enterprise, Smelter
+from registry.problems import InvalidInput, NotFound, RuleBroken
+from registry.reference.provinces import PROVINCE_CODES
+
+CAP_FIELDS = ("name", "scope", "scope_province", "scope_enterprise_id", "basis", "limit_tpa",
+              "period_from", "period_to", "source", "active")
+
+
+def caps_for(user, active: bool | None = None) -> sa.Select:
+    """The caps ``user`` may see: all for staff, those covering its enterprise for a filer."""
+    stmt = sa.select(Cap).order_by(Cap.id)
+    scope = enterprise_scope(user)
+    if scope is not None:
+        provinces = sa.select(Smelter.province).where(Smelter.enterprise_id == scope)
+        stmt = stmt.where(sa.or_(
+            Cap.scope == NATIONAL,
+            sa.and_(Cap.scope == PROVINCE, Cap.scope_province.in_(provinces)),
+            sa.and_(Cap.scope == ENTERPRISE, Cap.scope_enterprise_id == scope),
+        ))
+    if active is not None:
+        stmt = stmt.where(Cap.active.is_(active))
+    return stmt
+
+
+def get_cap(user, cap_id: int) -> Cap:
+    """A cap ``user`` may see, else 404."""
+    cap = db.session.scalar(caps_for(user).where(Cap.id == cap_id))
+    if cap is None:
+        raise NotFound("No such cap.")
+    return cap
+
+
+def _apply(cap: Cap, data: dict[str, Any]) -> None:
+    """Set fields, turning the API's ``scope_ref`` into the matching column."""
+    data = dict(data)
+    has_ref = "scope_ref" in data
+    ref = data.pop("scope_ref", None)
+    for name, value in data.items():
+        setattr(cap, name, value)
+    if has_ref or "scope" in data:
+        ref = ref if has_ref else cap.scope_ref
+        cap.scope_province = cap.scope_enterprise_id = None
+        if cap.scope == PROVINCE:
+            if ref not in PROVINCE_CODES:
+                raise InvalidInput("scope_ref", "A province cap needs a GB/T 2260 province code.")
+            cap.scope_province = ref
+        elif cap.scope == ENTERPRISE:
+            if not (ref or "").isdigit() or db.session.get(Enterprise, int(ref)) is None:
+                raise InvalidInput("scope_ref", "An enterprise cap needs an existing enterprise id.")
+            cap.scope_enterprise_id = int(ref)
+        elif ref not in (None, ""):
+            raise InvalidInput("scope_ref", "A national cap has no scope_ref.")
+    if cap.period_from > cap.period_to:
+        raise InvalidInput("period_to", "Must not be before period_from.")
+
+
+def create_cap(data: dict[str, Any], actor) -> Cap:
+    """A new cap (admin). One created below today's usage shows as a breach."""
+    cap = Cap(active=True, source="")
+    data = {"scope_ref": None, **data}
+    _apply(cap, data)
+    db.session.add(cap)
+    db.session.flush()
+    record(actor, "cap", cap.id, "create", after=snapshot(cap, CAP_FIELDS))
+    return cap
+
+
+def update_cap(cap: Cap, data: dict[str, Any], actor) -> Cap:
+    """Edit or deactivate a cap (admin); caps are never deleted, the audit keeps history."""
+    before = snapshot(cap, CAP_FIELDS)
+    _apply(cap, data)
+    db.session.flush()
+    record(actor, "cap", cap.id, "update", before=before, after=snapshot(cap, CAP_FIELDS))
+    return cap
+
+
+def covering_caps(smelter: Smelter, *, lock: bool = False) -> list[Cap]:
+    """Active caps covering ``smelter``, by id (the lock order)."""
+    stmt = (
+        sa.select(Cap)
+        .where(Cap.active.is_(True), sa.or_(
+            Cap.scope == NATIONAL,
+            sa.and_(Cap.scope == PROVINCE, Cap.scope_province == smelter.province),
+            sa.and_(Cap.scope == ENTERPRISE, Cap.scope_enterprise_id == smelter.enterprise_id),
+        ))
+        .order_by(Cap.id)
+    )
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return list(db.session.scalars(stmt))
+
+
+def affected_months(cap: Cap, filing: Filing) -> tuple[str, str] | None:
+    """The months of the cap's period that the filing changes, as (first, last)."""
+    if cap.basis == ADDITIONS:
+        month = filing.effective_month
+        return (month, month) if cap.period_from <= month <= cap.period_to else None
+    first = max(cap.period_from, filing.effective_month)
+    return (first, cap.period_to) if first <= cap.period_to else None
+
+
+def check_caps(smelter: Smelter, filing: Filing, deltas: tuple[int, int]) -> None:
+    """Refuse a filing that would push any covering cap above its limit in any month.
+
+    Filings that only lower capacity always pass. The caps are locked first
+    (by id), so the usage read below cannot change before the approval commits.
+    """
+    for cap in covering_caps(smelter, lock=True):
+        delta = basis_delta(cap.basis, filing, deltas)
+        months = affected_months(cap, filing)
+        if delta <= 0 or months is None:
+            continue
+        for usage in usage_series(cap, *months):
+            resulting = usage.approved_tpa + delta
+            if resulting > cap.limit_tpa:
+                raise RuleBroken(
+                    "cap_exceeded",
+                    f"Approving this filing would take cap \u201c{cap.name}\u201d to "
+                    f"{resulting:,} t/a in {usage.month}, {resulting - cap.limit_tpa:,} t/a "
+                    f"above its limit of {cap.limit_tpa:,} t/a.",
+                    cap_id=cap.id, cap_name=cap.name, basis=cap.basis, month=usage.month,
+                    usage_tpa=usage.approved_tpa, filing_tpa=delta, resulting_tpa=resulting,
+                    limit_tpa=cap.limit_tpa, excess_tpa=resulting - cap.limit_tpa)

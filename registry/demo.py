@@ -1,0 +1,162 @@
+"""The illustrative demo data set: invented members, realistic provinces and sizes.
+
+Everything goes through the services, so the demo obeys the same rules as
+real use: filings are created by a filer, submitted, and decided by a
+reviewer against the positions and caps.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from registry.auth.models import User
+from registry.auth.services import create_user
+from registry.caps.services import create_cap
+from registry.extensions import db
+from registry.filings import workflow
+from registry.filings.services import create_filing
+from registry.members.services import create_enterprise, create_smelter
+from registry.reference.uscc import make_uscc
+
+# (USCC first 17 characters, name, English name, province)
+ENTERPRISES = (
+    ("91410000MA40A1B2C", "中原铝业股份有限公司", "Zhongyuan Aluminium Co., Ltd.", "41"),
+    ("91410300MA44D5E6F", "黄河铝电有限公司", "Yellow River Aluminium & Power Co., Ltd.", "41"),
+    ("91370000MA3CG7H8J", "鲁北铝电集团有限公司", "Lubei Aluminium & Power Group", "37"),
+    ("91650000MA77K9L0M", "天山能源铝业有限公司", "Tianshan Energy Aluminium Co., Ltd.", "65"),
+    ("91652300MA78N1P2Q", "准东电解铝有限公司", "Zhundong Electrolytic Aluminium Co., Ltd.", "65"),
+    ("91150000MA0R3T4U5", "草原铝业有限公司", "Grassland Aluminium Co., Ltd.", "15"),
+    ("91530000MA6W7X8Y9", "滇池绿色铝业有限公司", "Dianchi Green Aluminium Co., Ltd.", "53"),
+    ("91450000MA5A1B2C3", "桂西铝业有限公司", "Guixi Aluminium Co., Ltd.", "45"),
+    ("91520000MA6D4E5F6", "黔中铝业有限公司", "Qianzhong Aluminium Co., Ltd.", "52"),
+    ("91620000MA7G7H8J9", "陇原铝业有限公司", "Longyuan Aluminium Co., Ltd.", "62"),
+)
+
+# (enterprise index, name, province, built t/a, operating t/a, cell kA, power source)
+SMELTERS = (
+    (0, "巩义电解铝厂", "41", 450_000, 300_000, 400, "grid"),
+    (0, "焦作电解铝厂", "41", 380_000, 200_000, 350, "grid"),
+    (1, "三门峡铝电厂", "41", 600_000, 420_000, 500, "captive_coal"),
+    (1, "洛阳新区铝厂", "41", 300_000, 300_000, 400, "grid"),
+    (2, "滨州一期电解铝厂", "37", 1_200_000, 1_100_000, 500, "captive_coal"),
+    (2, "滨州二期电解铝厂", "37", 900_000, 900_000, 600, "captive_coal"),
+    (3, "昌吉电解铝厂", "65", 800_000, 650_000, 500, "captive_coal"),
+    (3, "石河子电解铝厂", "65", 600_000, 600_000, 400, "captive_coal"),
+    (4, "准东五彩湾铝厂", "65", 1_000_000, 850_000, 500, "captive_coal"),
+    (4, "吉木萨尔铝厂", "65", 500_000, 300_000, 400, "captive_coal"),
+    (5, "包头电解铝厂", "15", 860_000, 700_000, 500, "captive_coal"),
+    (5, "霍林郭勒铝厂", "15", 700_000, 600_000, 400, "captive_coal"),
+    (6, "文山水电铝厂", "53", 500_000, 350_000, 500, "hydro"),
+    (6, "鹤庆水电铝厂", "53", 420_000, 200_000, 500, "hydro"),
+    (7, "百色电解铝厂", "45", 400_000, 300_000, 400, "grid"),
+    (7, "来宾电解铝厂", "45", 350_000, 150_000, 350, "grid"),
+    (8, "贵阳电解铝厂", "52", 430_000, 330_000, 400, "grid"),
+    (8, "遵义电解铝厂", "52", 360_000, 180_000, 350, "hydro"),
+    (9, "兰州连城铝厂", "62", 540_000, 400_000, 500, "grid"),
+    (9, "嘉峪关电解铝厂", "62", 1_000_000, 800_000, 500, "captive_coal"),
+)
+BASELINE_MONTH = "2016-01"
+
+# (smelter index, kind, t/a, effective month, final status, note)
+FILINGS = (
+    (0, "restart", 100_000, "2016-11", "approved", "Restart potline 2 as prices recover."),
+    (1, "restart", 120_000, "2016-11", "approved", "Restart of idled cells."),
+    (2, "restart", 150_000, "2016-11", "submitted", "Restart of line 3."),
+    (4, "new_capacity", 300_000, "2016-12", "submitted", "New 600 kA line, replacement plan attached."),
+    (6, "restart", 150_000, "2016-11", "approved", "Restart after power contract renewal."),
+    (8, "restart", 150_000, "2016-12", "returned", "Restart of series 2."),
+    (9, "restart", 200_000, "2017-01", "draft", "Planned restart, awaiting board approval."),
+    (10, "new_capacity", 200_000, "2017-03", "rejected", "Expansion without replacement indicators."),
+    (11, "curtailment", 100_000, "2017-01", "approved", "Winter curtailment (heating season)."),
+    (12, "restart", 150_000, "2017-02", "submitted", "Hydro season restart."),
+    (13, "closure", 120_000, "2016-12", "approved", "Retire old 160 kA cells."),
+    (15, "restart", 100_000, "2016-12", "withdrawn", "Restart postponed."),
+    (16, "curtailment", 80_000, "2016-12", "approved", "Curtailment for power tariff."),
+    (17, "closure", 60_000, "2017-02", "submitted", "Closure of the old series."),
+    (18, "restart", 140_000, "2016-11", "approved", "Restart of idled capacity."),
+    (19, "new_capacity", 250_000, "2017-06", "draft", "Second phase, 500 kA cells."),
+    (5, "curtailment", 150_000, "2017-01", "submitted", "Maintenance curtailment."),
+    (3, "closure", 50_000, "2017-04", "returned", "Retire test cells."),
+)
+
+DEMO_USERS = (
+    # e-mail, password, role, enterprise index
+    ("admin@registry.example", "admin-demo-2016", "admin", None),
+    ("reviewer@registry.example", "reviewer-demo-2016", "reviewer", None),
+    ("auditor@registry.example", "auditor-demo-2016", "auditor", None),
+    ("filer@zhongyuan.example", "filer-demo-2016", "filer", 0),
+    ("filer@lubei.example", "filer-demo-2016", "filer", 2),
+)
+FILER_OF = {0: "filer@zhongyuan.example", 2: "filer@lubei.example"}
+
+CAPS = (
+    dict(name="全国电解铝建成产能上限 National built capacity ceiling", scope="national",
+         basis="built_capacity", limit_tpa=16_000_000, period_from="2016-01", period_to="2020-12",
+         source="State Council Doc. No. 41 (2013); illustrative share of the 45 Mt ceiling"),
+    dict(name="全国月度新增与复产 National monthly additions", scope="national",
+         basis="monthly_additions", limit_tpa=600_000, period_from="2016-12", period_to="2017-12",
+         source="CNIA self-discipline, 2016-12-02"),
+    dict(name="新疆运行产能 Xinjiang operating capacity", scope="province", scope_ref="65",
+         basis="operating_capacity", limit_tpa=2_600_000, period_from="2016-01", period_to="2018-12",
+         source="Xinjiang capacity control plan (illustrative)"),
+)
+
+
+def load_demo() -> bool:
+    """Load the demo data set; False when it is already there."""
+    if db.session.scalar(sa.select(User.id).where(User.email == DEMO_USERS[0][0])):
+        return False
+    admin = create_user(DEMO_USERS[0][0], "admin", DEMO_USERS[0][1], name="Demo Admin")
+    enterprises = [
+        create_enterprise({"uscc": make_uscc(code), "name": name, "name_en": name_en,
+                           "province": province, "active": True}, admin)
+        for code, name, name_en, province in ENTERPRISES
+    ]
+    users = {DEMO_USERS[0][0]: admin}
+    for email, password, role, index in DEMO_USERS[1:]:
+        enterprise = enterprises[index] if index is not None else None
+        users[email] = create_user(email, role, password, enterprise=enterprise,
+                                   name=f"Demo {role.title()}")
+    smelters = [
+        create_smelter({"enterprise_id": enterprises[e].id, "name": name, "province": province,
+                        "baseline_month": BASELINE_MONTH, "baseline_built_tpa": built,
+                        "baseline_operating_tpa": operating, "cell_amperage_ka": ka,
+                        "power_source": power}, admin)
+        for e, name, province, built, operating, ka, power in SMELTERS
+    ]
+    for cap in CAPS:
+        create_cap(cap, admin)
+    reviewer = users["reviewer@registry.example"]
+    for index, kind, capacity, month, status, note in FILINGS:
+        filer = _filer_for(smelters[index].enterprise_id, enterprises, users)
+        filing = create_filing({"smelter_id": smelters[index].id, "kind": kind, "capacity_tpa": capacity,
+                                "effective_month": month, "notes": note}, filer)
+        if status == "draft":
+            continue
+        if status == "withdrawn":
+            workflow.transition(filing.id, "withdraw", filer)
+            continue
+        workflow.transition(filing.id, "submit", filer)
+        if status == "approved":
+            workflow.transition(filing.id, "approve", reviewer, "Within the agreed caps.")
+        elif status == "rejected":
+            workflow.transition(filing.id, "reject", reviewer,
+                                "New capacity needs replacement indicators (MIIT 2015 No. 127).")
+        elif status == "returned":
+            workflow.transition(filing.id, "return", reviewer, "Please attach the dismantling plan.")
+    return True
+
+
+def _filer_for(enterprise_id: int, enterprises, users) -> User:
+    """The demo filer of an enterprise; enterprises without one get a quiet account."""
+    index = next(i for i, e in enumerate(enterprises) if e.id == enterprise_id)
+    email = FILER_OF.get(index)
+    if email:
+        return users[email]
+    email = f"filer{index + 1}@members.example"
+    if email not in users:
+        import secrets
+
+        users[email] = create_user(email, "filer", secrets.token_urlsafe(16),
+                                   enterprise=enterprises[index], name="Demo filer")
+    return users[email]

@@ -1,0 +1,1 @@
+"""Filings: a smelter's planned restart, new capacity, curtailment or closure."""

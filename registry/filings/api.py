@@ -1,0 +1,116 @@
+"""REST endpoints: /api/v1/filings and their transitions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from registry.extensions import db
+from registry.filings import services, workflow
+from registry.filings.schemas import (
+    FilingFilter,
+    FilingIn,
+    FilingOut,
+    FilingPatch,
+    TransitionIn,
+)
+from registry.problems import InvalidInput
+from registry.rest.etag import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
+from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
+
+blp = Blueprint("filings", __name__, url_prefix="/api/v1/filings",
+                description="Filings and their review workflow.")
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Retry-safe creation: the same key and body return the same filing; "
+                   "the same key with another body is 422.",
+    "schema": {"type": "string", "maxLength": 200},
+}
+
+
+@blp.route("")
+class Filings(MethodView):
+    @blp.arguments(FilingFilter, location="query")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, FilingOut(many=True), headers=PAGINATION_HEADER)
+    def get(self, filters, paging):
+        """List filings (a filer sees its own enterprise's), with filters and paging."""
+        items, headers = paginate(services.filings_for(current_user, filters), **paging)
+        return items, 200, headers
+
+    @blp.doc(parameters=[IDEMPOTENCY_KEY])
+    @blp.arguments(FilingIn)
+    @blp.response(201, FilingOut, headers=ETAG_HEADER)
+    def post(self, data):
+        """Create a draft filing (filer of the smelter's enterprise)."""
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            filing = services.create_filing(data, current_user)
+            db.session.commit()
+            return with_etag(FilingOut(), filing, 201)
+        if not 1 <= len(key) <= 200 or "\x00" in key:
+            raise InvalidInput("Idempotency-Key", "Must be 1 to 200 characters.")
+        earlier = services.find_idempotent(current_user, key, data)
+        if earlier is not None:
+            return with_etag(FilingOut(), earlier, 201)
+        filing = services.create_filing(data, current_user)
+        services.remember_idempotent(current_user, key, data, filing)
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            # A concurrent retry with the same key committed first: answer with its filing.
+            db.session.rollback()
+            earlier = services.find_idempotent(current_user, key, data)
+            if earlier is None:
+                raise
+            return with_etag(FilingOut(), earlier, 201)
+        return with_etag(FilingOut(), filing, 201)
+
+
+@blp.route("/<int:filing_id>")
+class FilingItem(MethodView):
+    @blp.response(200, FilingOut, headers=ETAG_HEADER)
+    def get(self, filing_id):
+        """One filing."""
+        return with_etag(FilingOut(), services.get_filing(current_user, filing_id))
+
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.arguments(FilingPatch(partial=True))
+    @blp.response(200, FilingOut, headers=ETAG_HEADER)
+    def patch(self, data, filing_id):
+        """Edit a draft or returned filing (filer); honours If-Match, else 409 for other statuses."""
+        filing = services.get_filing(current_user, filing_id, for_update=True)
+        check_if_match(FilingOut().dump(filing))
+        services.update_filing(filing, data, current_user)
+        db.session.commit()
+        return with_etag(FilingOut(), filing)
+
+
+def _transition_view(action: str):
+    def view(data, filing_id):
+        filing = workflow.transition(filing_id, action, current_user, data.get("note"))
+        db.session.commit()
+        return with_etag(FilingOut(), filing)
+
+    view.__name__ = f"{action}_filing"
+    view.__doc__ = {
+        "submit": "Submit a draft or returned filing for review (filer).",
+        "withdraw": "Withdraw a draft, submitted or returned filing (filer).",
+        "approve": "Approve a submitted filing (reviewer, admin). Checks positions and caps; "
+                   "a breach is 409 naming the rule, the month and the figures.",
+        "reject": "Reject a submitted filing (reviewer, admin); note required.",
+        "return": "Return a submitted filing for changes (reviewer, admin); note required.",
+    }[action]
+    return view
+
+
+for _action in workflow.TRANSITIONS:
+    blp.route(f"/<int:filing_id>/{_action}", methods=["POST"], endpoint=_action)(
+        blp.arguments(TransitionIn, required=False)(
+            blp.response(200, FilingOut, headers=ETAG_HEADER)(_transition_view(_action))
+        )
+    )

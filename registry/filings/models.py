@@ -1,0 +1,93 @@
+"""Filings, their ledger deltas, and idempotency records for POST retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.db import utcnow
+from registry.extensions import db
+
+RESTART = "restart"
+NEW_CAPACITY = "new_capacity"
+CURTAILMENT = "curtailment"
+CLOSURE = "closure"
+KINDS = (RESTART, NEW_CAPACITY, CURTAILMENT, CLOSURE)
+ADDITIONS = (RESTART, NEW_CAPACITY)  # the "monthly additions" of a cap
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+RETURNED = "returned"
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+STATUSES = (DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED, WITHDRAWN)
+
+MAX_CAPACITY_TPA = 10_000_000
+
+
+class Filing(db.Model):
+    """A smelter's plan, moving through the review workflow.
+
+    ``built_delta_tpa`` and ``operating_delta_tpa`` are the filing's effect on
+    the smelter's position. They are fixed when the filing is approved (a
+    closure's split between idle and operating capacity depends on the
+    position then), so positions and cap usage are plain SQL sums over
+    approved filings: the approved filings are the ledger.
+    """
+
+    __tablename__ = "filings"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        CheckConstraint(
+            f"capacity_tpa > 0 AND capacity_tpa <= {MAX_CAPACITY_TPA}", name="capacity"
+        ),
+        Index("ix_filings_status_month", "status", "effective_month"),
+        Index("ix_filings_smelter_status_month", "smelter_id", "status", "effective_month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    smelter_id: Mapped[int] = mapped_column(ForeignKey("smelters.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    capacity_tpa: Mapped[int]
+    effective_month: Mapped[str] = mapped_column(String(7))
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    cell_count: Mapped[int | None]
+    cell_amperage_ka: Mapped[int | None]
+    built_delta_tpa: Mapped[int] = mapped_column(default=0)
+    operating_delta_tpa: Mapped[int] = mapped_column(default=0)
+    submitted_at: Mapped[dt.datetime | None]
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    smelter = relationship("Smelter", lazy="joined", innerjoin=True)
+
+
+class IdempotencyKey(db.Model):
+    """The filing a client's ``Idempotency-Key`` created, and the body it sent."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,62 @@
+"""API shapes of filings, their transitions and list filters."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from registry.filings.models import KINDS, MAX_CAPACITY_TPA, STATUSES
+from registry.rest.fields import Id, Month, Province, Text, Timestamp, Tonnes
+
+CELL_AMPERAGE = validate.Range(min=50, max=1500)
+
+
+class FilingIn(ma.Schema):
+    smelter_id = Id(required=True)
+    kind = ma.fields.String(required=True, validate=validate.OneOf(KINDS))
+    capacity_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1, required=True)
+    effective_month = Month(required=True)
+    notes = Text(load_default="")
+    cell_count = ma.fields.Integer(strict=True, allow_none=True,
+                                   validate=validate.Range(min=1, max=20_000))
+    cell_amperage_ka = ma.fields.Integer(strict=True, allow_none=True, validate=CELL_AMPERAGE)
+
+
+class FilingPatch(FilingIn):
+    """A draft or returned filing's editable fields; the smelter stays."""
+
+    class Meta:
+        exclude = ("smelter_id",)
+
+
+class FilingOut(ma.Schema):
+    id = ma.fields.Integer()
+    smelter_id = ma.fields.Integer()
+    enterprise_id = ma.fields.Integer(attribute="smelter.enterprise_id")
+    province = ma.fields.String(attribute="smelter.province")
+    kind = ma.fields.String()
+    capacity_tpa = ma.fields.Integer()
+    effective_month = ma.fields.String()
+    status = ma.fields.String()
+    notes = ma.fields.String()
+    decision_note = ma.fields.String(allow_none=True)
+    cell_count = ma.fields.Integer(allow_none=True)
+    cell_amperage_ka = ma.fields.Integer(allow_none=True)
+    submitted_at = Timestamp(allow_none=True)
+    decided_at = Timestamp(allow_none=True)
+    decided_by = ma.fields.Integer(allow_none=True)
+    created_by = ma.fields.Integer()
+    created_at = Timestamp()
+    version = ma.fields.Integer()
+
+
+class TransitionIn(ma.Schema):
+    note = Text(load_default=None, allow_none=True)
+
+
+class FilingFilter(ma.Schema):
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    kind = ma.fields.String(validate=validate.OneOf(KINDS))
+    smelter_id = Id(strict=False)
+    enterprise_id = Id(strict=False)
+    province = Province()
+    effective_from = Month()
+    effective_to = Month()

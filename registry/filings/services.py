@@ -1,0 +1,140 @@
+"""Creating, editing and finding filings; the workflow is in ``workflow``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from registry.audit.services import record, snapshot
+from registry.auth.permissions import ensure_visible, enterprise_scope, require_role
+from registry.auth.roles import FILER
+from registry.extensions import db
+from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
+from registry.ledger import nominal_deltas
+from registry.members.models import Smelter
+from registry.problems import Conflict, InvalidInput, NotFound
+
+FILING_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "status", "notes",
+                 "decision_note", "cell_count", "cell_amperage_ka", "version")
+EDITABLE = (DRAFT, RETURNED)
+
+# Faraday's law for aluminium: 0.3356 kg per kA-hour at 100 % current efficiency.
+KG_PER_KA_HOUR = 0.3356
+PLAUSIBLE_EFFICIENCY = 0.96
+HOURS_PER_YEAR = 8760
+
+
+def max_plausible_tpa(cell_count: int, amperage_ka: int) -> int:
+    """The most ``cell_count`` cells of ``amperage_ka`` can make in a year at 96 %."""
+    return int(cell_count * amperage_ka * PLAUSIBLE_EFFICIENCY * KG_PER_KA_HOUR * HOURS_PER_YEAR / 1000)
+
+
+def filings_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
+    """The filings ``user`` may see, filtered, oldest first."""
+    filters = filters or {}
+    stmt = sa.select(Filing).join(Filing.smelter).order_by(Filing.id)
+    scope = enterprise_scope(user)
+    if scope is not None:
+        stmt = stmt.where(Smelter.enterprise_id == scope)
+    for name in ("status", "kind", "smelter_id"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Filing, name) == filters[name])
+    if filters.get("enterprise_id") is not None:
+        stmt = stmt.where(Smelter.enterprise_id == filters["enterprise_id"])
+    if filters.get("province") is not None:
+        stmt = stmt.where(Smelter.province == filters["province"])
+    if filters.get("effective_from") is not None:
+        stmt = stmt.where(Filing.effective_month >= filters["effective_from"])
+    if filters.get("effective_to") is not None:
+        stmt = stmt.where(Filing.effective_month <= filters["effective_to"])
+    return stmt
+
+
+def get_filing(user, filing_id: int, *, for_update: bool = False) -> Filing:
+    """A filing ``user`` may see, else 404; optionally locked for a state change."""
+    stmt = sa.select(Filing).where(Filing.id == filing_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Filing).execution_options(populate_existing=True)
+    filing = db.session.scalar(stmt)
+    if filing is None:
+        raise NotFound("No such filing.")
+    ensure_visible(user, filing.smelter.enterprise_id, "filing")
+    return filing
+
+
+def _check_rules(filing: Filing, smelter: Smelter) -> None:
+    """The rules a filing's own fields must meet, whatever its status."""
+    if filing.effective_month < smelter.baseline_month:
+        raise InvalidInput("effective_month",
+                           f"Must not be before the smelter's baseline month {smelter.baseline_month}.")
+    amperage = filing.cell_amperage_ka or smelter.cell_amperage_ka
+    if filing.cell_count and amperage:
+        maximum = max_plausible_tpa(filing.cell_count, amperage)
+        if filing.capacity_tpa > maximum:
+            raise InvalidInput(
+                "capacity_tpa",
+                f"{filing.cell_count:,} cells of {amperage} kA can make at most {maximum:,} t/a "
+                f"at 96 % current efficiency.", max_plausible_tpa=maximum)
+
+
+def create_filing(data: dict[str, Any], user) -> Filing:
+    """A new draft, by a filer of the smelter's enterprise."""
+    require_role(user, FILER)
+    smelter = db.session.get(Smelter, data["smelter_id"])
+    if smelter is None or smelter.enterprise_id != user.enterprise_id:
+        raise InvalidInput("smelter_id", "No such smelter in your enterprise.")
+    filing = Filing(**data, status=DRAFT, created_by=user.id)
+    filing.smelter = smelter
+    _check_rules(filing, smelter)
+    filing.built_delta_tpa, filing.operating_delta_tpa = nominal_deltas(filing.kind, filing.capacity_tpa)
+    db.session.add(filing)
+    db.session.flush()
+    record(user, "filing", filing.id, "create", after=snapshot(filing, FILING_FIELDS))
+    return filing
+
+
+def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
+    """Edit a draft or returned filing (its enterprise's filer)."""
+    require_role(user, FILER)
+    if filing.status not in EDITABLE:
+        raise Conflict(f"Only a draft or returned filing can be edited; this one is {filing.status}.",
+                       status_now=filing.status)
+    before = snapshot(filing, FILING_FIELDS)
+    for name, value in data.items():
+        setattr(filing, name, value)
+    _check_rules(filing, filing.smelter)
+    filing.built_delta_tpa, filing.operating_delta_tpa = nominal_deltas(filing.kind, filing.capacity_tpa)
+    filing.version += 1
+    db.session.flush()
+    record(user, "filing", filing.id, "update", before=before, after=snapshot(filing, FILING_FIELDS))
+    return filing
+
+
+def request_hash(data: dict[str, Any]) -> str:
+    """A digest of a request body, to tell a retry from a different request."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def find_idempotent(user, key: str, data: dict[str, Any]) -> Filing | None:
+    """The filing an earlier request with this key created, or None.
+
+    The same key with a different body is refused (422), as api.md says.
+    """
+    earlier = db.session.scalar(
+        sa.select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key))
+    if earlier is None:
+        return None
+    if earlier.request_hash != request_hash(data):
+        raise InvalidInput("Idempotency-Key",
+                           "This key was used with a different request body; use a new key.")
+    return db.session.get(Filing, earlier.filing_id)
+
+
+def remember_idempotent(user, key: str, data: dict[str, Any], filing: Filing) -> None:
+    """Record which filing this key created (unique per user and key)."""
+    db.session.add(IdempotencyKey(user_id=user.id, key=key, request_hash=request_hash(data),
+                                  filing_id=filing.id))
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Member enterprises and their smelters."""

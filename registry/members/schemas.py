@@ -1,0 +1,76 @@
+"""API shapes of enterprises, smelters and positions."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from registry.members.models import POWER_SOURCES
+from registry.rest.fields import Id, Month, Name, Province, Tonnes, valid_uscc
+
+MAX_SMELTER_TPA = 20_000_000
+
+
+class EnterpriseIn(ma.Schema):
+    uscc = ma.fields.String(required=True, validate=valid_uscc,
+                            metadata={"example": "91150000MA0N0D2B7K"})
+    name = Name(required=True)
+    name_en = Name(allow_none=True)
+    province = Province(required=True)
+    active = ma.fields.Boolean(load_default=True)
+
+
+class EnterprisePatch(EnterpriseIn):
+    """Every field optional; only those sent change."""
+
+
+class EnterpriseOut(ma.Schema):
+    id = ma.fields.Integer()
+    uscc = ma.fields.String()
+    name = ma.fields.String()
+    name_en = ma.fields.String(allow_none=True)
+    province = ma.fields.String()
+    active = ma.fields.Boolean()
+
+
+class SmelterIn(ma.Schema):
+    enterprise_id = Id(required=True)
+    name = Name(required=True)
+    province = Province(required=True)
+    baseline_month = Month(required=True)
+    baseline_built_tpa = Tonnes(MAX_SMELTER_TPA, required=True)
+    baseline_operating_tpa = Tonnes(MAX_SMELTER_TPA, required=True)
+    cell_amperage_ka = ma.fields.Integer(strict=True, allow_none=True,
+                                         validate=validate.Range(min=50, max=1500))
+    power_source = ma.fields.String(load_default="grid", validate=validate.OneOf(POWER_SOURCES))
+
+
+class SmelterPatch(SmelterIn):
+    """Every field optional; only those sent change."""
+
+
+class SmelterOut(ma.Schema):
+    id = ma.fields.Integer()
+    enterprise_id = ma.fields.Integer()
+    name = ma.fields.String()
+    province = ma.fields.String()
+    baseline_month = ma.fields.String()
+    baseline_built_tpa = ma.fields.Integer()
+    baseline_operating_tpa = ma.fields.Integer()
+    cell_amperage_ka = ma.fields.Integer(allow_none=True)
+    power_source = ma.fields.String()
+
+
+class SmelterFilter(ma.Schema):
+    enterprise_id = Id(strict=False)
+    province = Province()
+
+
+class PositionRange(ma.Schema):
+    from_ = Month(data_key="from", metadata={"description": "First month (default: the baseline month)."})
+    to = Month(metadata={"description": "Last month (default: this month); at most 600 months."})
+
+
+class PositionOut(ma.Schema):
+    month = ma.fields.String()
+    built_tpa = ma.fields.Integer()
+    operating_tpa = ma.fields.Integer()
+    idle_tpa = ma.fields.Integer()

@@ -1,0 +1,129 @@
+"""Enterprises and smelters: creation, edits, visibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from registry.audit.services import record, snapshot
+from registry.auth.permissions import ensure_visible, enterprise_scope
+from registry.extensions import db
+from registry.ledger import check_ledger
+from registry.members.models import Enterprise, Smelter
+from registry.problems import Conflict, InvalidInput, NotFound
+
+ENTERPRISE_FIELDS = ("uscc", "name", "name_en", "province", "active")
+SMELTER_FIELDS = ("enterprise_id", "name", "province", "baseline_month", "baseline_built_tpa",
+                  "baseline_operating_tpa", "cell_amperage_ka", "power_source")
+
+
+def enterprises_for(user) -> sa.Select:
+    """The enterprises ``user`` may see."""
+    stmt = sa.select(Enterprise).order_by(Enterprise.id)
+    scope = enterprise_scope(user)
+    return stmt if scope is None else stmt.where(Enterprise.id == scope)
+
+
+def get_enterprise(user, enterprise_id: int) -> Enterprise:
+    """An enterprise ``user`` may see, else 404."""
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound("No such enterprise.")
+    ensure_visible(user, enterprise.id, "enterprise")
+    return enterprise
+
+
+def _check_uscc_free(uscc: str, except_id: int | None = None) -> None:
+    stmt = sa.select(Enterprise.id).where(Enterprise.uscc == uscc)
+    if except_id is not None:
+        stmt = stmt.where(Enterprise.id != except_id)
+    if db.session.scalar(stmt) is not None:
+        raise Conflict(f"An enterprise with USCC {uscc} is already registered.",
+                       errors={"uscc": ["Already registered."]})
+
+
+def create_enterprise(data: dict[str, Any], actor) -> Enterprise:
+    """Register a member enterprise (admin)."""
+    _check_uscc_free(data["uscc"])
+    enterprise = Enterprise(**data)
+    db.session.add(enterprise)
+    db.session.flush()
+    record(actor, "enterprise", enterprise.id, "create", after=snapshot(enterprise, ENTERPRISE_FIELDS))
+    return enterprise
+
+
+def update_enterprise(enterprise: Enterprise, data: dict[str, Any], actor) -> Enterprise:
+    """Edit an enterprise (admin)."""
+    if "uscc" in data:
+        _check_uscc_free(data["uscc"], except_id=enterprise.id)
+    before = snapshot(enterprise, ENTERPRISE_FIELDS)
+    for name, value in data.items():
+        setattr(enterprise, name, value)
+    db.session.flush()
+    record(actor, "enterprise", enterprise.id, "update", before=before,
+           after=snapshot(enterprise, ENTERPRISE_FIELDS))
+    return enterprise
+
+
+def smelters_for(user, enterprise_id: int | None = None, province: str | None = None) -> sa.Select:
+    """The smelters ``user`` may see, optionally filtered."""
+    stmt = sa.select(Smelter).order_by(Smelter.id)
+    scope = enterprise_scope(user)
+    if scope is not None:
+        stmt = stmt.where(Smelter.enterprise_id == scope)
+    if enterprise_id is not None:
+        stmt = stmt.where(Smelter.enterprise_id == enterprise_id)
+    if province is not None:
+        stmt = stmt.where(Smelter.province == province)
+    return stmt
+
+
+def get_smelter(user, smelter_id: int, *, for_update: bool = False) -> Smelter:
+    """A smelter ``user`` may see, else 404."""
+    smelter = db.session.get(Smelter, smelter_id, with_for_update=for_update or None,
+                             populate_existing=for_update)
+    if smelter is None:
+        raise NotFound("No such smelter.")
+    ensure_visible(user, smelter.enterprise_id, "smelter")
+    return smelter
+
+
+def _check_baseline(smelter: Smelter) -> None:
+    if smelter.baseline_operating_tpa > smelter.baseline_built_tpa:
+        raise InvalidInput("baseline_operating_tpa",
+                           "Operating capacity cannot exceed built capacity.")
+
+
+def create_smelter(data: dict[str, Any], actor) -> Smelter:
+    """Register a smelter with its baseline (admin)."""
+    if db.session.get(Enterprise, data["enterprise_id"]) is None:
+        raise InvalidInput("enterprise_id", "No such enterprise.")
+    smelter = Smelter(**data)
+    _check_baseline(smelter)
+    db.session.add(smelter)
+    db.session.flush()
+    record(actor, "smelter", smelter.id, "create", after=snapshot(smelter, SMELTER_FIELDS))
+    return smelter
+
+
+def update_smelter(smelter: Smelter, data: dict[str, Any], actor) -> Smelter:
+    """Edit a smelter (admin); a new baseline must still fit its approved filings."""
+    if "enterprise_id" in data and db.session.get(Enterprise, data["enterprise_id"]) is None:
+        raise InvalidInput("enterprise_id", "No such enterprise.")
+    if "baseline_month" in data:
+        from registry.filings.models import Filing
+
+        earliest = db.session.scalar(
+            sa.select(sa.func.min(Filing.effective_month)).where(Filing.smelter_id == smelter.id))
+        if earliest is not None and data["baseline_month"] > earliest:
+            raise InvalidInput("baseline_month",
+                               f"This smelter has filings from {earliest}; the baseline must not be later.")
+    before = snapshot(smelter, SMELTER_FIELDS)
+    for name, value in data.items():
+        setattr(smelter, name, value)
+    _check_baseline(smelter)
+    check_ledger(smelter)
+    db.session.flush()
+    record(actor, "smelter", smelter.id, "update", before=before, after=snapshot(smelter, SMELTER_FIELDS))
+    return smelter

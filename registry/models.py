@@ -1,0 +1,11 @@
+"""Every model, imported in one place so Alembic and the app see the whole schema."""
+
+from registry.audit.models import AuditEvent
+from registry.auth.models import ApiToken, User
+from registry.caps.models import Cap
+from registry.filings.models import Filing, IdempotencyKey
+from registry.members.models import Enterprise, Smelter
+from registry.reference.models import Province
+
+__all__ = ["ApiToken", "AuditEvent", "Cap", "Enterprise", "Filing", "IdempotencyKey",
+           "Province", "Smelter", "User"]

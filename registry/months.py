@@ -1,0 +1,54 @@
+"""Months as ``"YYYY-MM"`` strings: they sort and compare correctly as text,
+so the database can filter and group on them without date functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+
+
+def is_month(value: str) -> bool:
+    """Whether ``value`` is a real month between 1990-01 and 2100-12."""
+    match = MONTH_RE.match(value or "")
+    return bool(match) and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR
+
+
+def to_index(month: str) -> int:
+    """Months since year 0, for arithmetic."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def from_index(index: int) -> str:
+    """The inverse of :func:`to_index`."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def add(month: str, months: int) -> str:
+    """The month ``months`` after ``month`` (negative goes back)."""
+    return from_index(to_index(month) + months)
+
+
+def span(first: str, last: str) -> Iterator[str]:
+    """Every month from ``first`` to ``last``, both included."""
+    for index in range(to_index(first), to_index(last) + 1):
+        yield from_index(index)
+
+
+def count(first: str, last: str) -> int:
+    """How many months :func:`span` yields."""
+    return max(0, to_index(last) - to_index(first) + 1)
+
+
+def of(day: dt.date | dt.datetime) -> str:
+    """The month a date falls in."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def current() -> str:
+    """This month, in UTC."""
+    return of(dt.datetime.now(dt.UTC))

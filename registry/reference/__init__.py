@@ -1,0 +1,1 @@
+"""Reference data: provinces (GB/T 2260) and enterprise codes (GB 32100)."""

@@ -1,0 +1,1 @@
+"""What every API endpoint shares: the Api object, bearer auth, paging, ETags."""

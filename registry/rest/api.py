@@ -1,0 +1,47 @@
+"""flask-smorest's Api with problem+json errors documented instead of its own."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest import Api
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details (documentation only)."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Field name to messages (422)."},
+    )
+    rule = ma.fields.String(metadata={"description": "The domain rule an approval broke (409)."})
+
+
+class RegistryApi(Api):
+    """The API; errors are handled in ``registry.errors`` for API and web alike."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        """Leave error handling to registry.errors (problem+json and HTML pages)."""
+
+    def _register_responses(self) -> None:
+        """Document every error response as application/problem+json."""
+        import http
+
+        from flask_smorest.utils import prepare_response
+
+        for status in http.HTTPStatus:
+            response: dict = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)

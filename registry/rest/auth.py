@@ -1,0 +1,58 @@
+"""Bearer-token authentication for the API, and the deny-by-default gate.
+
+API requests authenticate only by token: a session cookie is ignored under
+/api/, so a page on another site cannot ride a user's browser session into
+the API (the API has no CSRF tokens).
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from registry.auth.models import User
+from registry.auth.services import user_id_for_token
+from registry.extensions import db, login_manager
+from registry.problems import Problem
+
+API_PREFIX = "/api/"
+PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
+
+
+class Unauthorized(Problem):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+@login_manager.user_loader
+def load_session_user(user_id: str) -> User | None:
+    """The signed-in web user; never used for API requests."""
+    if is_api_request() or not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+@login_manager.request_loader
+def load_token_user(req) -> User | None:
+    """The user of a valid ``Authorization: Bearer`` token on an API request."""
+    if not is_api_request():
+        return None
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    user_id = user_id_for_token(token.strip())
+    return db.session.get(User, user_id) if user_id is not None else None
+
+
+def require_api_token() -> None:
+    """before_request: every API path but the documents needs a valid token."""
+    if not is_api_request() or request.path.startswith(PUBLIC_API_PATHS):
+        return
+    if not current_user.is_authenticated:
+        raise Unauthorized(
+            "Send a valid API token: Authorization: Bearer <token>.",
+        )

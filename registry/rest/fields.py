@@ -1,0 +1,74 @@
+"""Marshmallow fields and validators shared by the API schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from registry.months import is_month
+from registry.reference.provinces import PROVINCE_CODES
+from registry.reference.uscc import uscc_problem
+
+MAX_ID = 2**63 - 1
+NAME_LENGTH = 200
+NOTE_LENGTH = 4000
+
+
+def no_nul(value: str) -> None:
+    """Refuse NUL characters: PostgreSQL cannot store them in text."""
+    if "\x00" in value:
+        raise ma.ValidationError("Must not contain NUL characters.")
+
+
+def valid_month(value: str) -> None:
+    if not is_month(value):
+        raise ma.ValidationError("Must be a month YYYY-MM between 1990-01 and 2100-12.")
+
+
+def valid_uscc(value: str) -> None:
+    problem = uscc_problem(value)
+    if problem:
+        raise ma.ValidationError(problem)
+
+
+def Text(max_length: int = NOTE_LENGTH, **kwargs) -> ma.fields.String:  # noqa: N802
+    """A free-text field: bounded and NUL-free."""
+    return ma.fields.String(validate=[validate.Length(max=max_length), no_nul], **kwargs)
+
+
+def Name(**kwargs) -> ma.fields.String:  # noqa: N802
+    """A required name of 1 to 200 characters."""
+    return ma.fields.String(
+        validate=[validate.Length(min=1, max=NAME_LENGTH), no_nul], **kwargs
+    )
+
+
+def Month(**kwargs) -> ma.fields.String:  # noqa: N802
+    """A month as ``YYYY-MM``."""
+    metadata = {"pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2016-11"}
+    metadata.update(kwargs.pop("metadata", {}))
+    return ma.fields.String(validate=valid_month, metadata=metadata, **kwargs)
+
+
+def Province(**kwargs) -> ma.fields.String:  # noqa: N802
+    """A GB/T 2260 two-digit province code."""
+    return ma.fields.String(
+        validate=validate.OneOf(sorted(PROVINCE_CODES)),
+        metadata={"example": "41"}, **kwargs,
+    )
+
+
+def Id(**kwargs) -> ma.fields.Integer:  # noqa: N802
+    """A database id (strict in JSON bodies; query strings pass ``strict=False``)."""
+    kwargs.setdefault("strict", True)
+    return ma.fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def Tonnes(maximum: int, minimum: int = 0, **kwargs) -> ma.fields.Integer:  # noqa: N802
+    """Whole tonnes (per annum for ``_tpa``), bounded."""
+    return ma.fields.Integer(strict=True, validate=validate.Range(min=minimum, max=maximum), **kwargs)
+
+
+def Timestamp(**kwargs) -> ma.fields.DateTime:  # noqa: N802
+    """ISO 8601 UTC with a ``Z``."""
+    return ma.fields.DateTime(format="%Y-%m-%dT%H:%M:%SZ", **kwargs)
