@@ -6,6 +6,10 @@ from registry.caps.models import Cap
 from registry.filings.models import Filing, IdempotencyKey
 from registry.members.models import Enterprise, Smelter
 from registry.reference.models import Province
+from registry.replacement.models import FilingReplacement, Indicator, IndicatorTransfer, ReplacementRatio
+from registry.returns.models import MonthlyReturn
+from registry.summaries.models import SummarySnapshot
 
-__all__ = ["ApiToken", "AuditEvent", "Cap", "Enterprise", "Filing", "IdempotencyKey",
-           "Province", "Smelter", "User"]
+__all__ = ["ApiToken", "AuditEvent", "Cap", "Enterprise", "Filing", "FilingReplacement", "IdempotencyKey",
+           "Indicator", "IndicatorTransfer", "MonthlyReturn", "Province", "ReplacementRatio", "Smelter",
+           "SummarySnapshot", "User"]

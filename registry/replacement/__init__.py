@@ -1,0 +1,1 @@
+"""Capacity replacement (产能置换): indicators, ratios, cover and transfers."""

@@ -1,0 +1,1 @@
+"""Monthly returns (月报): what a smelter actually ran and produced."""

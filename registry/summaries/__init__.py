@@ -1,0 +1,1 @@
+"""Monthly compliance summaries: approved vs reported vs agreed, frozen when closed."""
