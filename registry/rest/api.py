@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
+
+from registry.rest.fields import MAX_ID
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` bounded to 64 bits: a larger id is a 404, not a database overflow (500)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = MAX_ID, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class ProblemSchema(ma.Schema):
@@ -26,6 +38,11 @@ class RegistryApi(Api):
     """The API; errors are handled in ``registry.errors`` for API and web alike."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def init_app(self, app: Flask, *args, **kwargs) -> None:
+        """Bind the API; every ``<int:...>`` rule registered after this is bounded (and documented so)."""
+        app.url_map.converters["int"] = IdConverter
+        super().init_app(app, *args, **kwargs)
 
     def _register_error_handlers(self) -> None:
         """Leave error handling to registry.errors (problem+json and HTML pages)."""
