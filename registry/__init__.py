@@ -88,6 +88,7 @@ def register_web(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from registry.db import want_write_lock
     from registry.rest.auth import require_api_token
+    from registry.rest.content import require_json_body
     from registry.security import set_security_headers
 
     @app.before_request
@@ -98,4 +99,5 @@ def register_hooks(app: Flask) -> None:
             want_write_lock()
 
     app.before_request(require_api_token)
+    app.before_request(require_json_body)
     app.after_request(set_security_headers)
