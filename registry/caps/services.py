@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
+from registry import months
 from registry.audit.services import record, snapshot
 from registry.auth.permissions import enterprise_scope
 from registry.caps.models import ADDITIONS, ENTERPRISE, NATIONAL, PROVINCE, Cap
-from registry.caps.usage import basis_delta, usage_series
+from registry.caps.usage import basis_delta, is_surge, national_additions, status_for, usage_series
 from registry.extensions import db
-from registry.filings.models import Filing
+from registry.filings.models import SUBMITTED, Filing
+from registry.ledger import approval_deltas
 from registry.members.models import Enterprise, Smelter
 from registry.problems import InvalidInput, NotFound, RuleBroken
 from registry.reference.provinces import PROVINCE_CODES
@@ -113,6 +117,36 @@ def affected_months(cap: Cap, filing: Filing) -> tuple[str, str] | None:
     return (first, cap.period_to) if first <= cap.period_to else None
 
 
+@dataclass(frozen=True)
+class CapImpact:
+    """What approving a filing does to one cap, in the cap's worst affected month."""
+
+    cap: Cap
+    delta_tpa: int
+    month: str | None = None  # None: the filing changes no month of the cap's usage
+    usage_tpa: int | None = None  # approved usage there before the approval
+    resulting_tpa: int | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Only a filing that adds to the cap can be refused; reductions always pass."""
+        return self.delta_tpa > 0 and self.resulting_tpa is not None and self.resulting_tpa > self.cap.limit_tpa
+
+    @property
+    def excess_tpa(self) -> int:
+        return max(0, (self.resulting_tpa or 0) - self.cap.limit_tpa)
+
+
+def cap_impact(cap: Cap, filing: Filing, deltas: tuple[int, int]) -> CapImpact:
+    """The filing's effect on ``cap`` where the cap's usage is highest (the earliest such month)."""
+    delta = basis_delta(cap.basis, filing, deltas)
+    months = affected_months(cap, filing)
+    if months is None or delta == 0:
+        return CapImpact(cap, delta)
+    worst = max(usage_series(cap, *months), key=lambda u: u.approved_tpa)  # max keeps the first
+    return CapImpact(cap, delta, worst.month, worst.approved_tpa, worst.approved_tpa + delta)
+
+
 def check_caps(smelter: Smelter, filing: Filing, deltas: tuple[int, int]) -> None:
     """Refuse a filing that would push any covering cap above its limit in any month.
 
@@ -120,18 +154,50 @@ def check_caps(smelter: Smelter, filing: Filing, deltas: tuple[int, int]) -> Non
     (by id), so the usage read below cannot change before the approval commits.
     """
     for cap in covering_caps(smelter, lock=True):
-        delta = basis_delta(cap.basis, filing, deltas)
-        months = affected_months(cap, filing)
-        if delta <= 0 or months is None:
+        if basis_delta(cap.basis, filing, deltas) <= 0:
             continue
-        for usage in usage_series(cap, *months):
-            resulting = usage.approved_tpa + delta
-            if resulting > cap.limit_tpa:
-                raise RuleBroken(
-                    "cap_exceeded",
-                    f"Approving this filing would take cap \u201c{cap.name}\u201d to "
-                    f"{resulting:,} t/a in {usage.month}, {resulting - cap.limit_tpa:,} t/a "
-                    f"above its limit of {cap.limit_tpa:,} t/a.",
-                    cap_id=cap.id, cap_name=cap.name, basis=cap.basis, month=usage.month,
-                    usage_tpa=usage.approved_tpa, filing_tpa=delta, resulting_tpa=resulting,
-                    limit_tpa=cap.limit_tpa, excess_tpa=resulting - cap.limit_tpa)
+        impact = cap_impact(cap, filing, deltas)
+        if impact.refused:
+            raise RuleBroken(
+                "cap_exceeded",
+                f"Approving this filing would take cap \u201c{cap.name}\u201d to "
+                f"{impact.resulting_tpa:,} t/a in {impact.month}, {impact.excess_tpa:,} t/a "
+                f"above its limit of {cap.limit_tpa:,} t/a.",
+                cap_id=cap.id, cap_name=cap.name, basis=cap.basis, month=impact.month,
+                usage_tpa=impact.usage_tpa, filing_tpa=impact.delta_tpa,
+                resulting_tpa=impact.resulting_tpa, limit_tpa=cap.limit_tpa,
+                excess_tpa=impact.excess_tpa)
+
+
+def approval_preview(filing: Filing) -> list[dict]:
+    """What approving a submitted filing would do to each covering cap; locks and changes nothing.
+
+    The same computation as :func:`check_caps`, so the page and the approval
+    cannot disagree (short of another approval landing in between).
+    """
+    if filing.status != SUBMITTED:
+        return []
+    smelter = filing.smelter
+    deltas = approval_deltas(smelter, filing)
+    rows = []
+    for cap in covering_caps(smelter):
+        impact = cap_impact(cap, filing, deltas)
+        affected = impact.month is not None
+        rows.append({
+            "cap_id": cap.id, "name": cap.name, "scope": cap.scope, "scope_ref": cap.scope_ref,
+            "basis": cap.basis, "affected": affected, "month": impact.month,
+            "delta_tpa": impact.delta_tpa, "usage_tpa": impact.usage_tpa,
+            "resulting_tpa": impact.resulting_tpa, "limit_tpa": cap.limit_tpa,
+            "excess_tpa": impact.excess_tpa,
+            "status": status_for(impact.resulting_tpa, cap.limit_tpa) if affected else None,
+            "refused": impact.refused,
+        })
+    return rows
+
+
+def surge_status(month: str | None = None) -> dict:
+    """National additions in ``month`` (default: this month), with pending, and the surge flag."""
+    month = month or months.current()
+    approved, with_pending = national_additions(month, month)[month]
+    return {"month": month, "approved_tpa": approved, "pending_tpa": with_pending,
+            "threshold_tpa": current_app.config["SURGE_THRESHOLD_TPA"], "surge": is_surge(with_pending)}
