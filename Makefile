@@ -1,0 +1,50 @@
+# Capacity Registry: `make run` (demo on SQLite) and `make test` (the whole suite).
+# Each target builds its own virtual environment from the pinned requirements.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test test-fast lint translations browser-deps bench-smoke clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.runtime
+	if [ -d registry/translations ]; then $(BIN)/pybabel compile -q -d registry/translations; fi
+
+## run: set up, migrate, load the demo data and serve on http://127.0.0.1:5000
+run: $(VENV)/.runtime translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## browser-deps: Debian's Chromium and CJK fonts for the browser tests
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+## test: set up and run every test (SQLite always, PostgreSQL when it answers)
+test: $(VENV)/.dev translations browser-deps
+	$(BIN)/python -m pytest
+
+## lint: ruff over the package and the tests
+lint: $(VENV)/.dev
+	$(BIN)/ruff check registry tests bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache tests/screenshots
