@@ -47,19 +47,29 @@ def _field_errors(messages) -> dict[str, list[str]]:
     return flat
 
 
-def handle_problem(error: Problem):
-    """A service's refusal; an approval refusal keeps its audit event."""
+def settle_refusal(error: Problem) -> None:
+    """Roll back what the refused request changed, keeping the audit event it carries.
+
+    Shared by the API (below) and the web forms (registry.web.formkit), so a
+    refused approval leaves the same trace whichever surface refused it.
+    """
     db.session.rollback()
     if error.audit is not None:
         from registry.audit.services import record
 
         record(**error.audit)
         db.session.commit()
+        error.audit = None  # settled once, even if re-raised
+
+
+def handle_problem(error: Problem):
+    """A service's refusal; an approval refusal keeps its audit event."""
+    settle_refusal(error)
     if is_api_request():
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return problem_response(error.to_dict(), error.status, headers)
     return render_template("errors/error.html", status=error.status, title=error.title,
-                           detail=error.detail), error.status
+                           detail=error.detail, problem=True), error.status
 
 
 def handle_http_exception(error: HTTPException):
@@ -67,6 +77,8 @@ def handle_http_exception(error: HTTPException):
     db.session.rollback()
     if error.code is None:
         return error
+    if error.response is not None:  # a response of its own (Flask-Limiter's on_breach, abort(response))
+        return error.response
     if not is_api_request():
         return render_template("errors/error.html", status=error.code, title=error.name,
                                detail=error.description), error.code
