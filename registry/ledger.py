@@ -87,6 +87,23 @@ def position_at(smelter, month: str) -> Position:
                     smelter.baseline_operating_tpa + int(operating))
 
 
+def positions_at(smelters, month: str) -> dict[int, Position]:
+    """Many smelters' positions at the end of ``month`` in one grouped query (for lists)."""
+    smelters = list(smelters)
+    if not smelters:
+        return {}
+    rows = db.session.execute(
+        sa.select(Filing.smelter_id, sa.func.sum(Filing.built_delta_tpa), sa.func.sum(Filing.operating_delta_tpa))
+        .where(Filing.smelter_id.in_([s.id for s in smelters]), Filing.status == APPROVED,
+               Filing.effective_month <= month)
+        .group_by(Filing.smelter_id)
+    ).all()
+    deltas = {smelter_id: (int(b), int(o)) for smelter_id, b, o in rows}
+    return {s.id: Position(month, s.baseline_built_tpa + deltas.get(s.id, (0, 0))[0],
+                           s.baseline_operating_tpa + deltas.get(s.id, (0, 0))[1])
+            for s in smelters}
+
+
 def positions_by_month(smelter, first: str, last: str) -> list[Position]:
     """One position per month from ``first`` to ``last`` (none before the baseline)."""
     first = max(first, smelter.baseline_month)
