@@ -57,6 +57,17 @@ def create_user(
     return user
 
 
+def set_user_active(user: User, active: bool, actor) -> User:
+    """Deactivate or reactivate an account (admin); users are never deleted, the audit keeps them."""
+    if actor is not None and actor.id == user.id and not active:
+        raise Conflict("You cannot deactivate your own account.")
+    if user.active != active:
+        user.active = active
+        record(actor, "user", user.id, "activate" if active else "deactivate",
+               before={"active": not active}, after={"active": active})
+    return user
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
