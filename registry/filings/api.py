@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from registry.extensions import db
 from registry.filings import services, workflow
 from registry.filings.schemas import (
+    DecisionIn,
     FilingFilter,
     FilingIn,
     FilingOut,
@@ -28,7 +29,7 @@ IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
     "description": "Retry-safe creation: the same key and body return the same filing; "
                    "the same key with another body is 422.",
-    "schema": {"type": "string", "maxLength": 200},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
 }
 
 
@@ -110,7 +111,8 @@ def _transition_view(action: str):
 
 for _action in workflow.TRANSITIONS:
     blp.route(f"/<int:filing_id>/{_action}", methods=["POST"], endpoint=_action)(
-        blp.arguments(TransitionIn, required=False)(
+        blp.arguments(DecisionIn if workflow.TRANSITIONS[_action].note_required else TransitionIn,
+                      required=workflow.TRANSITIONS[_action].note_required)(
             blp.response(200, FilingOut, headers=ETAG_HEADER)(_transition_view(_action))
         )
     )

@@ -4,9 +4,11 @@ import marshmallow as ma
 from marshmallow import validate
 
 from registry.filings.models import KINDS, MAX_CAPACITY_TPA, STATUSES
-from registry.rest.fields import Id, Month, Province, Text, Timestamp, Tonnes
+from registry.replacement.schemas import ReplacementIn, ReplacementOut
+from registry.rest.fields import Id, Month, Province, Text, Timestamp, Tonnes, no_nul
 
 CELL_AMPERAGE = validate.Range(min=50, max=1500)
+MAX_REPLACEMENTS = 100
 
 
 class FilingIn(ma.Schema):
@@ -18,6 +20,11 @@ class FilingIn(ma.Schema):
     cell_count = ma.fields.Integer(strict=True, allow_none=True,
                                    validate=validate.Range(min=1, max=20_000))
     cell_amperage_ka = ma.fields.Integer(strict=True, allow_none=True, validate=CELL_AMPERAGE)
+    replacements = ma.fields.List(
+        ma.fields.Nested(ReplacementIn), validate=validate.Length(max=MAX_REPLACEMENTS),
+        metadata={"description": "new_capacity only: your enterprise's indicators and the tonnes of each "
+                                 "this filing uses; approval needs them to sum to capacity x the province's "
+                                 "replacement ratio."})
 
 
 class FilingPatch(FilingIn):
@@ -40,6 +47,7 @@ class FilingOut(ma.Schema):
     decision_note = ma.fields.String(allow_none=True)
     cell_count = ma.fields.Integer(allow_none=True)
     cell_amperage_ka = ma.fields.Integer(allow_none=True)
+    replacements = ma.fields.List(ma.fields.Nested(ReplacementOut))
     submitted_at = Timestamp(allow_none=True)
     decided_at = Timestamp(allow_none=True)
     decided_by = ma.fields.Integer(allow_none=True)
@@ -50,6 +58,12 @@ class FilingOut(ma.Schema):
 
 class TransitionIn(ma.Schema):
     note = Text(load_default=None, allow_none=True)
+
+
+class DecisionIn(ma.Schema):
+    """Reject and return say why."""
+
+    note = ma.fields.String(required=True, validate=[validate.Length(min=1, max=4000), no_nul])
 
 
 class FilingFilter(ma.Schema):

@@ -4,18 +4,19 @@ import marshmallow as ma
 from marshmallow import validate
 
 from registry.members.models import POWER_SOURCES
-from registry.rest.fields import Id, Month, Name, Province, Tonnes, valid_uscc
+from registry.rest.fields import Boolean, Id, Month, Name, Province, Tonnes, valid_uscc
 
 MAX_SMELTER_TPA = 20_000_000
+USCC_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 
 class EnterpriseIn(ma.Schema):
     uscc = ma.fields.String(required=True, validate=valid_uscc,
-                            metadata={"example": "91150000MA0N0D2B7K"})
+                            metadata={"example": "91150000MA0N0D2B75", "pattern": USCC_PATTERN})
     name = Name(required=True)
     name_en = Name(allow_none=True)
     province = Province(required=True)
-    active = ma.fields.Boolean(load_default=True)
+    active = Boolean(load_default=True)
 
 
 class EnterprisePatch(EnterpriseIn):

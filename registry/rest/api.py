@@ -21,7 +21,10 @@ class IdConverter(IntegerConverter):
 
 
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details (documentation only)."""
+    """RFC 9457 problem details (documentation only); rules add their figures as extra members."""
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     type = ma.fields.String()
     title = ma.fields.String()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -12,6 +14,8 @@ from registry.reference.uscc import uscc_problem
 MAX_ID = 2**63 - 1
 NAME_LENGTH = 200
 NOTE_LENGTH = 4000
+# The same months as registry.months.is_month, so generated clients (and schemathesis) know the range.
+MONTH_PATTERN = r"^(199\d|20\d\d|2100)-(0[1-9]|1[0-2])$"
 
 
 def no_nul(value: str) -> None:
@@ -45,7 +49,7 @@ def Name(**kwargs) -> ma.fields.String:  # noqa: N802
 
 def Month(**kwargs) -> ma.fields.String:  # noqa: N802
     """A month as ``YYYY-MM``."""
-    metadata = {"pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2016-11"}
+    metadata = {"pattern": MONTH_PATTERN, "example": "2016-11"}
     metadata.update(kwargs.pop("metadata", {}))
     return ma.fields.String(validate=valid_month, metadata=metadata, **kwargs)
 
@@ -69,6 +73,15 @@ def Tonnes(maximum: int, minimum: int = 0, **kwargs) -> ma.fields.Integer:  # no
     return ma.fields.Integer(strict=True, validate=validate.Range(min=minimum, max=maximum), **kwargs)
 
 
-def Timestamp(**kwargs) -> ma.fields.DateTime:  # noqa: N802
-    """ISO 8601 UTC with a ``Z``."""
-    return ma.fields.DateTime(format="%Y-%m-%dT%H:%M:%SZ", **kwargs)
+class Timestamp(ma.fields.DateTime):
+    """ISO 8601 in UTC with a ``Z`` (documented as date-time)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def Boolean(**kwargs) -> ma.fields.Boolean:  # noqa: N802
+    """A JSON boolean only: 0, 1 and "yes" are refused, as the document says."""
+    return ma.fields.Boolean(truthy={True}, falsy={False}, **kwargs)
