@@ -64,6 +64,7 @@ def register_api(app: Flask) -> None:
     from registry.extensions import api, csrf
     from registry.filings.api import blp as filings
     from registry.members.api import enterprises, smelters
+    from registry.replacement.api import indicators, ratios
     from registry.rest.docs import docs_assets
 
     api.init_app(app, spec_kwargs={
@@ -73,7 +74,7 @@ def register_api(app: Flask) -> None:
         "security": [{"bearerAuth": []}],
     })
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (enterprises, smelters, filings, caps, audit):
+    for blueprint in (enterprises, smelters, filings, caps, indicators, ratios, audit):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies, authenticate the API
     app.register_blueprint(docs_assets)

@@ -22,6 +22,8 @@ from tests.factories import Factory
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 KEEP_TABLES = {"provinces", "alembic_version"}
+SEEDED_TABLES = ("replacement_ratios",)  # rows a migration inserts, restored for every test
+_seeds: dict[str, dict[str, list[dict]]] = {}  # database url -> table -> rows as migrated
 
 
 def _pg_available() -> str | None:
@@ -42,6 +44,9 @@ def _migrate(url: str) -> None:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
+        _seeds[url] = {name: [dict(row) for row in db.session.execute(
+            sa.select(db.metadata.tables[name])).mappings()] for name in SEEDED_TABLES}
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -77,7 +82,7 @@ def backend(database_url: str) -> str:
     return "postgresql" if database_url.startswith("postgresql") else "sqlite"
 
 
-def _empty_tables() -> None:
+def _empty_tables(url: str) -> None:
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
@@ -85,6 +90,9 @@ def _empty_tables() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
+    for name, rows in _seeds.get(url, {}).items():
+        if rows:
+            db.session.execute(db.metadata.tables[name].insert(), rows)
     db.session.commit()
 
 
@@ -93,7 +101,7 @@ def app(database_url: str):
     """A fresh app on empty tables; its engine is disposed afterwards."""
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
-        _empty_tables()
+        _empty_tables(database_url)
         db.session.remove()
     yield app
     with app.app_context():

@@ -16,6 +16,7 @@ from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
 from registry.ledger import nominal_deltas
 from registry.members.models import Smelter
 from registry.problems import Conflict, InvalidInput, NotFound
+from registry.replacement.services import replacements_snapshot, set_replacements
 
 FILING_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "status", "notes",
                  "decision_note", "cell_count", "cell_amperage_ka", "version")
@@ -83,6 +84,8 @@ def _check_rules(filing: Filing, smelter: Smelter) -> None:
 def create_filing(data: dict[str, Any], user) -> Filing:
     """A new draft, by a filer of the smelter's enterprise."""
     require_role(user, FILER)
+    data = dict(data)  # the caller hashes ``data`` for Idempotency-Key: leave it as sent
+    replacements = data.pop("replacements", None) or []
     smelter = db.session.get(Smelter, data["smelter_id"])
     if smelter is None or smelter.enterprise_id != user.enterprise_id:
         raise InvalidInput("smelter_id", "No such smelter in your enterprise.")
@@ -92,7 +95,8 @@ def create_filing(data: dict[str, Any], user) -> Filing:
     filing.built_delta_tpa, filing.operating_delta_tpa = nominal_deltas(filing.kind, filing.capacity_tpa)
     db.session.add(filing)
     db.session.flush()
-    record(user, "filing", filing.id, "create", after=snapshot(filing, FILING_FIELDS))
+    set_replacements(filing, replacements)
+    record(user, "filing", filing.id, "create", after=_snapshot(filing))
     return filing
 
 
@@ -102,15 +106,23 @@ def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
     if filing.status not in EDITABLE:
         raise Conflict(f"Only a draft or returned filing can be edited; this one is {filing.status}.",
                        status_now=filing.status)
-    before = snapshot(filing, FILING_FIELDS)
+    before = _snapshot(filing)
+    data = dict(data)
+    replacements = data.pop("replacements", None)
     for name, value in data.items():
         setattr(filing, name, value)
     _check_rules(filing, filing.smelter)
+    set_replacements(filing, replacements)
     filing.built_delta_tpa, filing.operating_delta_tpa = nominal_deltas(filing.kind, filing.capacity_tpa)
     filing.version += 1
     db.session.flush()
-    record(user, "filing", filing.id, "update", before=before, after=snapshot(filing, FILING_FIELDS))
+    record(user, "filing", filing.id, "update", before=before, after=_snapshot(filing))
     return filing
+
+
+def _snapshot(filing: Filing) -> dict[str, Any]:
+    """The filing's fields and the indicators it draws on, for audit events."""
+    return {**snapshot(filing, FILING_FIELDS), "replacements": replacements_snapshot(filing)}
 
 
 def request_hash(data: dict[str, Any]) -> str:

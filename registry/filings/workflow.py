@@ -1,10 +1,12 @@
 """The filing state machine: who may move a filing from which status to which.
 
 Approval is the one step with rules beyond the table: the position rules of
-``registry.ledger`` and every active cap that covers the smelter
-(``registry.caps.services``), checked and applied as one atomic step. On
-PostgreSQL the filing, then its smelter, then the caps (by id) are locked
-FOR UPDATE, always in that order, so two approvals cannot deadlock and
+``registry.ledger``, every active cap that covers the smelter
+(``registry.caps.services``) and a new-capacity filing's replacement cover
+(``registry.replacement.cover``), checked and applied as one atomic step; an
+approved closure creates a replacement indicator. On PostgreSQL the filing,
+then its smelter, then the caps (by id), then the indicators (by id) are
+locked FOR UPDATE, always in that order, so two approvals cannot deadlock and
 cannot both squeeze under the same headroom. On SQLite the request holds
 the database write lock from its first statement (``registry.db``).
 """
@@ -19,7 +21,9 @@ from registry.db import utcnow
 from registry.extensions import db
 from registry.filings.models import (
     APPROVED,
+    CLOSURE,
     DRAFT,
+    NEW_CAPACITY,
     REJECTED,
     RETURNED,
     SUBMITTED,
@@ -93,12 +97,16 @@ def transition(filing_id: int, action: str, actor, note: str | None = None) -> F
 def _approve(filing: Filing, reviewer) -> None:
     """Check the position rules and caps under lock, then fix the filing's deltas."""
     from registry.caps.services import check_caps
+    from registry.replacement.cover import consume_cover
+    from registry.replacement.services import create_from_closure
 
     smelter = db.session.get(Smelter, filing.smelter_id, with_for_update=True, populate_existing=True)
     try:
         deltas = approval_deltas(smelter, filing)
         check_positions(smelter, filing, deltas)
         check_caps(smelter, filing, deltas)
+        if filing.kind == NEW_CAPACITY:
+            consume_cover(filing, smelter, reviewer)  # locks the indicators last, by id
     except RuleBroken as refusal:
         # The refusal rolls everything back but this event (registry.errors).
         refusal.audit = {
@@ -108,3 +116,5 @@ def _approve(filing: Filing, reviewer) -> None:
         }
         raise
     filing.built_delta_tpa, filing.operating_delta_tpa = deltas
+    if filing.kind == CLOSURE:
+        create_from_closure(filing, smelter, reviewer)

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from registry.db import utcnow
 from registry.extensions import db
@@ -49,6 +49,10 @@ class FilingReplacement(db.Model):
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
     tonnes_tpa: Mapped[int]
+
+    # ``Filing.replacements``, loaded in one query per list of filings (FilingOut shows them).
+    filing = relationship("Filing", viewonly=True, backref=backref(
+        "replacements", lazy="selectin", order_by="FilingReplacement.indicator_id", viewonly=True))
 
 
 class IndicatorTransfer(db.Model):

@@ -1,0 +1,152 @@
+"""A new-capacity filing's cover: the indicators it names against capacity x ratio.
+
+``consume_cover`` is the approval step (called from
+``registry.filings.workflow``): it locks the named indicators FOR UPDATE in id
+order, after the filing, the smelter and the caps, so two approvals drawing
+on one indicator are serialised and the second sees what the first left.
+On SQLite the request already holds the write lock (``registry.db``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from registry.audit.services import record
+from registry.extensions import db
+from registry.filings.models import APPROVED, NEW_CAPACITY, Filing
+from registry.members.models import Smelter
+from registry.problems import RuleBroken
+from registry.replacement.models import FilingReplacement, Indicator, ReplacementRatio
+from registry.replacement.services import DEFAULT_RATIO, lock_indicators, ratio_for, required_tpa
+
+
+@dataclass
+class CoverLine:
+    """One indicator named by a filing, and what it has left."""
+
+    indicator_id: int
+    tonnes_tpa: int
+    remaining_tpa: int
+
+    @property
+    def enough(self) -> bool:
+        return self.remaining_tpa >= self.tonnes_tpa
+
+
+@dataclass
+class Cover:
+    """Required against offered tonnes for one filing."""
+
+    capacity_tpa: int
+    ratio: Decimal
+    lines: list[CoverLine] = field(default_factory=list)
+    consumed: bool = False
+
+    @property
+    def required_tpa(self) -> int:
+        return required_tpa(self.capacity_tpa, self.ratio)
+
+    @property
+    def offered_tpa(self) -> int:
+        return sum(line.tonnes_tpa for line in self.lines)
+
+    @property
+    def shortfall_tpa(self) -> int:
+        return max(0, self.required_tpa - self.offered_tpa)
+
+    @property
+    def lacking(self) -> list[CoverLine]:
+        """Lines whose indicator no longer has the tonnes (never, once consumed)."""
+        return [] if self.consumed else [line for line in self.lines if not line.enough]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "capacity_tpa": self.capacity_tpa, "ratio": float(self.ratio),
+            "required_tpa": self.required_tpa, "offered_tpa": self.offered_tpa,
+            "shortfall_tpa": self.shortfall_tpa, "consumed": self.consumed,
+            "covered": self.shortfall_tpa == 0 and not self.lacking,
+            "lines": [{"indicator_id": line.indicator_id, "tonnes_tpa": line.tonnes_tpa,
+                       "remaining_tpa": line.remaining_tpa, "enough": self.consumed or line.enough}
+                      for line in self.lines],
+        }
+
+
+def consume_cover(filing: Filing, smelter: Smelter, actor) -> Cover:
+    """Refuse short cover (409 ``replacement_short``), else take the tonnes from each indicator."""
+    rows = list(filing.replacements)
+    locked = lock_indicators([row.indicator_id for row in rows]) if rows else {}
+    cover = Cover(filing.capacity_tpa, ratio_for(smelter.province))
+    for row in rows:
+        indicator = locked.get(row.indicator_id)
+        mine = indicator is not None and indicator.enterprise_id == smelter.enterprise_id
+        cover.lines.append(CoverLine(row.indicator_id, row.tonnes_tpa, indicator.remaining_tpa if mine else 0))
+    figures = {"capacity_tpa": cover.capacity_tpa, "ratio": float(cover.ratio), "province": smelter.province,
+               "required_tpa": cover.required_tpa, "offered_tpa": cover.offered_tpa,
+               "shortfall_tpa": cover.shortfall_tpa}
+    if cover.shortfall_tpa:
+        raise RuleBroken(
+            "replacement_short",
+            f"New capacity of {cover.capacity_tpa:,} t/a needs {cover.required_tpa:,} t/a of replacement "
+            f"indicators (ratio {cover.ratio.normalize()} in province {smelter.province}); the filing offers "
+            f"{cover.offered_tpa:,} t/a, {cover.shortfall_tpa:,} t/a short.", **figures)
+    if cover.lacking:
+        line = cover.lacking[0]
+        raise RuleBroken(
+            "replacement_short",
+            f"Indicator #{line.indicator_id} has {line.remaining_tpa:,} t/a left, less than the "
+            f"{line.tonnes_tpa:,} t/a this filing would use: "
+            f"{line.tonnes_tpa - line.remaining_tpa:,} t/a short.",
+            **figures, indicator_id=line.indicator_id, indicator_remaining_tpa=line.remaining_tpa,
+            indicator_wanted_tpa=line.tonnes_tpa,
+            lacking=[{"indicator_id": x.indicator_id, "remaining_tpa": x.remaining_tpa,
+                      "wanted_tpa": x.tonnes_tpa} for x in cover.lacking])
+    for row in rows:
+        indicator = locked[row.indicator_id]
+        before = indicator.remaining_tpa
+        indicator.remaining_tpa -= row.tonnes_tpa
+        record(actor, "indicator", indicator.id, "consume", before={"remaining_tpa": before},
+               after={"remaining_tpa": indicator.remaining_tpa, "filing_id": filing.id,
+                      "tonnes_tpa": row.tonnes_tpa})
+    db.session.flush()
+    cover.consumed = True
+    return cover
+
+
+def cover_summaries(filings: list[Filing]) -> dict[int, dict[str, Any]]:
+    """``cover_summary`` for many filings in two queries (for lists such as the review queue)."""
+    wanted = [f for f in filings if f.kind == NEW_CAPACITY]
+    if not wanted:
+        return {}
+    provinces = {f.smelter.province for f in wanted}
+    ratios = dict(db.session.execute(
+        sa.select(ReplacementRatio.province, ReplacementRatio.ratio)
+        .where(ReplacementRatio.province.in_(provinces))).all())
+    lines: dict[int, list[CoverLine]] = {}
+    for filing_id, indicator_id, tonnes, remaining in db.session.execute(
+        sa.select(FilingReplacement.filing_id, FilingReplacement.indicator_id, FilingReplacement.tonnes_tpa,
+                  Indicator.remaining_tpa)
+        .join(Indicator, Indicator.id == FilingReplacement.indicator_id)
+        .where(FilingReplacement.filing_id.in_([f.id for f in wanted]))
+        .order_by(FilingReplacement.filing_id, FilingReplacement.indicator_id)
+    ):
+        lines.setdefault(filing_id, []).append(CoverLine(indicator_id, tonnes, remaining))
+    out = {}
+    for filing in wanted:
+        ratio = Decimal(str(ratios.get(filing.smelter.province, DEFAULT_RATIO)))
+        cover = Cover(filing.capacity_tpa, ratio, lines.get(filing.id, []), consumed=filing.status == APPROVED)
+        out[filing.id] = cover.to_dict()
+    return out
+
+
+def cover_summary(filing: Filing) -> dict[str, Any] | None:
+    """What a reviewer checks: required, offered, ratio, shortfall and each indicator; None unless new capacity.
+
+    Keys: capacity_tpa, ratio, required_tpa, offered_tpa, shortfall_tpa,
+    consumed (approved: the tonnes were taken), covered (approval would pass
+    the cover rule now), lines [{indicator_id, tonnes_tpa, remaining_tpa, enough}].
+    """
+    return cover_summaries([filing]).get(filing.id)

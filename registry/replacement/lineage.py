@@ -1,0 +1,92 @@
+"""Where an indicator's tonnes came from and where they went.
+
+Back: the chain of indicators from the origin closure, through each
+transfer, to this one (one recursive query). Forward: the transfers out of
+this indicator and the filings that consumed (or, pending, claim) its tonnes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from registry.extensions import db
+from registry.filings.models import APPROVED, REJECTED, WITHDRAWN, Filing
+from registry.members.models import Enterprise, Smelter
+from registry.replacement.models import FilingReplacement, Indicator, IndicatorTransfer
+
+
+def _chain(indicator_id: int) -> list[dict[str, Any]]:
+    """The indicators from the origin (first) to ``indicator_id`` (last), each with the transfer into it."""
+    up = (sa.select(Indicator.id, Indicator.parent_id, sa.literal(0).label("depth"))
+          .where(Indicator.id == indicator_id).cte("up", recursive=True))
+    up = up.union_all(sa.select(Indicator.id, Indicator.parent_id, up.c.depth + 1)
+                      .join(up, Indicator.id == up.c.parent_id))
+    rows = db.session.execute(
+        sa.select(Indicator, Enterprise.name, IndicatorTransfer)
+        .join(up, up.c.id == Indicator.id)
+        .join(Enterprise, Enterprise.id == Indicator.enterprise_id)
+        .outerjoin(IndicatorTransfer, IndicatorTransfer.to_indicator_id == Indicator.id)
+        .order_by(up.c.depth.desc()))
+    chain = []
+    for step, enterprise_name, trade in rows:
+        chain.append({
+            "indicator_id": step.id, "enterprise_id": step.enterprise_id, "enterprise_name": enterprise_name,
+            "tonnes_tpa": step.tonnes_tpa, "created_at": step.created_at,
+            "transfer": None if trade is None else {
+                "id": trade.id, "from_indicator_id": trade.from_indicator_id, "tonnes_tpa": trade.tonnes_tpa,
+                "note": trade.note, "created_at": trade.created_at},
+        })
+    return chain
+
+
+def _origin(indicator: Indicator) -> dict[str, Any]:
+    """The closure whose retired capacity the tonnes are."""
+    filing_id, month, capacity, smelter_id, smelter_name, province = db.session.execute(
+        sa.select(Filing.id, Filing.effective_month, Filing.capacity_tpa, Smelter.id, Smelter.name,
+                  Smelter.province)
+        .join(Smelter, Smelter.id == Filing.smelter_id)
+        .where(Filing.id == indicator.origin_filing_id)).one()
+    return {"filing_id": filing_id, "effective_month": month, "capacity_tpa": capacity,
+            "smelter_id": smelter_id, "smelter_name": smelter_name, "province": province}
+
+
+def _transfers_out(indicator_id: int) -> list[dict[str, Any]]:
+    bought = aliased(Indicator)
+    rows = db.session.execute(
+        sa.select(IndicatorTransfer, bought.enterprise_id, Enterprise.name)
+        .join(bought, bought.id == IndicatorTransfer.to_indicator_id)
+        .join(Enterprise, Enterprise.id == bought.enterprise_id)
+        .where(IndicatorTransfer.from_indicator_id == indicator_id)
+        .order_by(IndicatorTransfer.id))
+    return [{"id": t.id, "to_indicator_id": t.to_indicator_id, "to_enterprise_id": enterprise_id,
+             "to_enterprise_name": name, "tonnes_tpa": t.tonnes_tpa, "note": t.note, "created_at": t.created_at}
+            for t, enterprise_id, name in rows]
+
+
+def _uses(indicator_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(consumed by approved filings, claimed by filings still in the workflow)."""
+    rows = db.session.execute(
+        sa.select(Filing.id, Filing.status, Filing.smelter_id, Filing.effective_month, Filing.decided_at,
+                  FilingReplacement.tonnes_tpa)
+        .join(FilingReplacement, FilingReplacement.filing_id == Filing.id)
+        .where(FilingReplacement.indicator_id == indicator_id, Filing.status.not_in((REJECTED, WITHDRAWN)))
+        .order_by(Filing.id))
+    consumed, claimed = [], []
+    for filing_id, status, smelter_id, month, decided_at, tonnes in rows:
+        use = {"filing_id": filing_id, "status": status, "smelter_id": smelter_id, "effective_month": month,
+               "tonnes_tpa": tonnes}
+        if status == APPROVED:
+            consumed.append({**use, "decided_at": decided_at})
+        else:
+            claimed.append(use)
+    return consumed, claimed
+
+
+def lineage(indicator: Indicator) -> dict[str, Any]:
+    """The indicator's history: origin closure, chain of transfers, transfers out, consuming filings."""
+    consumed, claimed = _uses(indicator.id)
+    return {"origin": _origin(indicator), "chain": _chain(indicator.id),
+            "transfers_out": _transfers_out(indicator.id), "consumed_by": consumed, "claimed_by": claimed}

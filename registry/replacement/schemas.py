@@ -1,0 +1,129 @@
+"""API shapes of indicators, their lineage, transfers and replacement ratios."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from registry.filings.models import MAX_CAPACITY_TPA
+from registry.rest.fields import Id, Province, Text, Timestamp, Tonnes
+
+
+class ReplacementIn(ma.Schema):
+    """One indicator a new-capacity filing draws on."""
+
+    indicator_id = Id(required=True)
+    tonnes_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1, required=True)
+
+
+class ReplacementOut(ma.Schema):
+    indicator_id = ma.fields.Integer()
+    tonnes_tpa = ma.fields.Integer()
+
+
+class IndicatorOut(ma.Schema):
+    id = ma.fields.Integer()
+    enterprise_id = ma.fields.Integer()
+    origin_smelter_id = ma.fields.Integer()
+    origin_filing_id = ma.fields.Integer()
+    parent_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The seller's indicator when these tonnes were bought; null for a closure's own."})
+    province = ma.fields.String(metadata={"description": "Province of the retired capacity."})
+    tonnes_tpa = ma.fields.Integer()
+    remaining_tpa = ma.fields.Integer()
+    created_at = Timestamp()
+
+
+class TransferStepOut(ma.Schema):
+    id = ma.fields.Integer()
+    from_indicator_id = ma.fields.Integer()
+    tonnes_tpa = ma.fields.Integer()
+    note = ma.fields.String()
+    created_at = Timestamp()
+
+
+class ChainStepOut(ma.Schema):
+    indicator_id = ma.fields.Integer()
+    enterprise_id = ma.fields.Integer()
+    enterprise_name = ma.fields.String()
+    tonnes_tpa = ma.fields.Integer()
+    created_at = Timestamp()
+    transfer = ma.fields.Nested(TransferStepOut, allow_none=True)
+
+
+class OriginOut(ma.Schema):
+    filing_id = ma.fields.Integer()
+    smelter_id = ma.fields.Integer()
+    smelter_name = ma.fields.String()
+    province = ma.fields.String()
+    effective_month = ma.fields.String()
+    capacity_tpa = ma.fields.Integer()
+
+
+class TransferOutLine(ma.Schema):
+    id = ma.fields.Integer()
+    to_indicator_id = ma.fields.Integer()
+    to_enterprise_id = ma.fields.Integer()
+    to_enterprise_name = ma.fields.String()
+    tonnes_tpa = ma.fields.Integer()
+    note = ma.fields.String()
+    created_at = Timestamp()
+
+
+class UseOut(ma.Schema):
+    filing_id = ma.fields.Integer()
+    status = ma.fields.String()
+    smelter_id = ma.fields.Integer()
+    effective_month = ma.fields.String()
+    tonnes_tpa = ma.fields.Integer()
+    decided_at = Timestamp(allow_none=True)
+
+
+class LineageOut(ma.Schema):
+    origin = ma.fields.Nested(OriginOut, metadata={"description": "The closure the tonnes were retired by."})
+    chain = ma.fields.List(ma.fields.Nested(ChainStepOut), metadata={
+        "description": "From the origin closure's indicator to this one, each with the transfer into it."})
+    transfers_out = ma.fields.List(ma.fields.Nested(TransferOutLine))
+    consumed_by = ma.fields.List(ma.fields.Nested(UseOut), metadata={
+        "description": "Approved new-capacity filings that used these tonnes."})
+    claimed_by = ma.fields.List(ma.fields.Nested(UseOut), metadata={
+        "description": "Filings still in the workflow that name this indicator."})
+
+
+class IndicatorDetailOut(IndicatorOut):
+    lineage = ma.fields.Nested(LineageOut)
+
+
+class IndicatorFilter(ma.Schema):
+    enterprise_id = Id(strict=False)
+    province = Province()
+    origin_smelter_id = Id(strict=False)
+    origin_filing_id = Id(strict=False)
+    has_remaining = ma.fields.Boolean(metadata={"description": "Only indicators with (true) or without "
+                                                               "(false) tonnes left."})
+
+
+class TransferIn(ma.Schema):
+    to_enterprise_id = Id(required=True)
+    tonnes_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1, required=True)
+    note = Text(load_default="")
+
+
+class TransferOut(ma.Schema):
+    id = ma.fields.Integer()
+    from_indicator = ma.fields.Nested(IndicatorOut)
+    to_indicator = ma.fields.Nested(IndicatorOut)
+    tonnes_tpa = ma.fields.Integer()
+    note = ma.fields.String()
+    recorded_by = ma.fields.Integer()
+    created_at = Timestamp()
+
+
+class RatioIn(ma.Schema):
+    province = Province()  # optional; must match the path
+    ratio = ma.fields.Float(required=True, allow_nan=False, validate=validate.Range(min=1, max=10),
+                            metadata={"example": 1.25})
+
+
+class RatioOut(ma.Schema):
+    province = ma.fields.String()
+    ratio = ma.fields.Float()
+    default = ma.fields.Boolean(metadata={"description": "True when no ratio is set and 1.0 applies."})

@@ -1,0 +1,223 @@
+"""Capacity replacement rules: indicators, ratios, the filings' cover and transfers.
+
+Policy (domain.md, "Policy facts"): new capacity must be offset by retired
+capacity at least equal to it (MIIT 2015 No. 127), 1.25 times it in the
+sensitive regions, and retired capacity may not be used twice. An approved
+closure creates an indicator of its tonnes; a new-capacity filing names the
+indicators it draws on (``FilingReplacement``); its approval consumes them.
+
+Lock order (every path that changes an indicator): filing -> smelter -> caps
+-> indicators by id. A transfer locks only its one indicator, a subset of
+that order, so it cannot deadlock with an approval.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from registry.audit.services import record, snapshot
+from registry.auth.permissions import ensure_visible, enterprise_scope, require_role
+from registry.auth.roles import ADMIN, DECIDERS
+from registry.extensions import db
+from registry.filings.models import NEW_CAPACITY, Filing
+from registry.members.models import Enterprise
+from registry.problems import Conflict, InvalidInput, NotFound
+from registry.reference.provinces import PROVINCE_CODES
+from registry.replacement.models import (
+    FilingReplacement,
+    Indicator,
+    IndicatorTransfer,
+    ReplacementRatio,
+)
+
+DEFAULT_RATIO = Decimal("1.000")
+INDICATOR_FIELDS = ("enterprise_id", "origin_smelter_id", "origin_filing_id", "parent_id", "province",
+                    "tonnes_tpa", "remaining_tpa")
+
+
+# Ratios ------------------------------------------------------------------------------------------
+
+def ratio_for(province: str) -> Decimal:
+    """Tonnes to retire per tonne of new capacity in ``province`` (1.0 without a row)."""
+    ratio = db.session.scalar(sa.select(ReplacementRatio.ratio).where(ReplacementRatio.province == province))
+    return Decimal(str(ratio)) if ratio is not None else DEFAULT_RATIO
+
+
+def ratios() -> list[dict[str, Any]]:
+    """Every province with the ratio that applies there, by code."""
+    rows = dict(db.session.execute(sa.select(ReplacementRatio.province, ReplacementRatio.ratio)).all())
+    return [{"province": code, "ratio": Decimal(str(rows.get(code, DEFAULT_RATIO))), "default": code not in rows}
+            for code in sorted(PROVINCE_CODES)]
+
+
+def get_ratio(province: str) -> dict[str, Any]:
+    """The ratio of one province; 404 for a code that is not a province."""
+    if province not in PROVINCE_CODES:
+        raise NotFound("No such province.")
+    row = db.session.get(ReplacementRatio, province)
+    return {"province": province, "ratio": Decimal(str(row.ratio)) if row else DEFAULT_RATIO,
+            "default": row is None}
+
+
+def set_ratio(province: str, ratio: float, actor) -> dict[str, Any]:
+    """Set a province's ratio (admin); bounds 1 to 10, at most three decimals."""
+    require_role(actor, ADMIN)
+    if province not in PROVINCE_CODES:
+        raise NotFound("No such province.")
+    value = Decimal(str(ratio))
+    if value != value.quantize(Decimal("0.001")):
+        raise InvalidInput("ratio", "Give the ratio with at most three decimals.")
+    if not Decimal(1) <= value <= Decimal(10):
+        raise InvalidInput("ratio", "Must be between 1 and 10.")
+    row = db.session.get(ReplacementRatio, province)
+    before = {"ratio": str(row.ratio)} if row else {"ratio": str(DEFAULT_RATIO), "default": True}
+    if row is None:
+        row = ReplacementRatio(province=province)
+        db.session.add(row)
+    row.ratio = value.quantize(Decimal("0.001"))
+    db.session.flush()
+    record(actor, "replacement_ratio", int(province), "update", before=before, after={"ratio": str(row.ratio)})
+    return get_ratio(province)
+
+
+def required_tpa(capacity_tpa: int, ratio: Decimal) -> int:
+    """Tonnes of indicators that ``capacity_tpa`` of new capacity needs, rounded up."""
+    return int((Decimal(capacity_tpa) * ratio).to_integral_value(rounding=ROUND_CEILING))
+
+
+# Indicators --------------------------------------------------------------------------------------
+
+def indicators_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
+    """The indicators ``user`` may see (a filer: its enterprise's), filtered, by id."""
+    filters = filters or {}
+    stmt = sa.select(Indicator).order_by(Indicator.id)
+    scope = enterprise_scope(user)
+    if scope is not None:
+        stmt = stmt.where(Indicator.enterprise_id == scope)
+    for name in ("enterprise_id", "province", "origin_smelter_id", "origin_filing_id"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Indicator, name) == filters[name])
+    if filters.get("has_remaining") is True:
+        stmt = stmt.where(Indicator.remaining_tpa > 0)
+    elif filters.get("has_remaining") is False:
+        stmt = stmt.where(Indicator.remaining_tpa == 0)
+    return stmt
+
+
+def get_indicator(user, indicator_id: int) -> Indicator:
+    """An indicator ``user`` may see, else 404."""
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise NotFound("No such indicator.")
+    ensure_visible(user, indicator.enterprise_id, "indicator")
+    return indicator
+
+
+def lock_indicators(ids: list[int]) -> dict[int, Indicator]:
+    """Lock indicators FOR UPDATE in id order (the fixed lock order) and read them afresh."""
+    stmt = (sa.select(Indicator).where(Indicator.id.in_(sorted(set(ids)))).order_by(Indicator.id)
+            .with_for_update().execution_options(populate_existing=True))
+    return {indicator.id: indicator for indicator in db.session.scalars(stmt)}
+
+
+def create_from_closure(filing: Filing, smelter, actor) -> Indicator:
+    """The indicator an approved closure creates: its tonnes, owned by the smelter's enterprise."""
+    indicator = Indicator(enterprise_id=smelter.enterprise_id, origin_smelter_id=smelter.id,
+                          origin_filing_id=filing.id, province=smelter.province,
+                          tonnes_tpa=filing.capacity_tpa, remaining_tpa=filing.capacity_tpa)
+    db.session.add(indicator)
+    db.session.flush()
+    record(actor, "indicator", indicator.id, "create", after=snapshot(indicator, INDICATOR_FIELDS))
+    return indicator
+
+
+# A filing's replacements -------------------------------------------------------------------------
+
+def set_replacements(filing: Filing, items: list[dict[str, int]] | None) -> None:
+    """Store the indicators a filing draws on, replacing earlier ones (``None``: keep them).
+
+    Only a new-capacity filing carries replacements, and only its own
+    enterprise's indicators; whether they still have the tonnes is checked
+    again, under lock, at approval.
+    """
+    current = db.session.scalars(sa.select(FilingReplacement).where(FilingReplacement.filing_id == filing.id))
+    current = list(current)
+    if items is None:
+        if current and filing.kind != NEW_CAPACITY:
+            raise InvalidInput("replacements", "Only a new_capacity filing lists replacements; "
+                                               "send an empty list to drop them.")
+        return
+    if not items and not current:
+        return
+    if items and filing.kind != NEW_CAPACITY:
+        raise InvalidInput("replacements", "Only a new_capacity filing lists replacements.")
+    ids = [item["indicator_id"] for item in items]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("replacements", "Name each indicator once.")
+    owned = dict(db.session.execute(
+        sa.select(Indicator.id, Indicator.remaining_tpa)
+        .where(Indicator.id.in_(ids), Indicator.enterprise_id == filing.smelter.enterprise_id)).all())
+    for item in items:
+        if item["indicator_id"] not in owned:
+            raise InvalidInput("replacements", f"No indicator #{item['indicator_id']} in your enterprise.")
+        if item["tonnes_tpa"] > owned[item["indicator_id"]]:
+            raise InvalidInput("replacements",
+                               f"Indicator #{item['indicator_id']} has {owned[item['indicator_id']]:,} t/a "
+                               f"left, less than the {item['tonnes_tpa']:,} t/a named.")
+    for row in current:
+        db.session.delete(row)
+    db.session.flush()
+    for item in items:
+        db.session.add(FilingReplacement(filing_id=filing.id, indicator_id=item["indicator_id"],
+                                         tonnes_tpa=item["tonnes_tpa"]))
+    db.session.flush()
+    db.session.expire(filing, ["replacements"])
+
+
+def replacements_snapshot(filing: Filing) -> list[dict[str, int]]:
+    """The filing's replacements as JSON-ready rows, for audit events."""
+    return [{"indicator_id": r.indicator_id, "tonnes_tpa": r.tonnes_tpa} for r in filing.replacements]
+
+
+# Transfers ---------------------------------------------------------------------------------------
+
+def transfer(indicator_id: int, to_enterprise_id: int, tonnes_tpa: int, note: str, actor) -> IndicatorTransfer:
+    """Record a trade: ``tonnes_tpa`` of an indicator move to a new indicator of the buyer.
+
+    The seller's indicator is locked first, so concurrent transfers and
+    approvals cannot together take more than it has.
+    """
+    require_role(actor, *DECIDERS)
+    seller = lock_indicators([indicator_id]).get(indicator_id)
+    if seller is None:
+        raise NotFound("No such indicator.")
+    buyer = db.session.get(Enterprise, to_enterprise_id)
+    if buyer is None:
+        raise InvalidInput("to_enterprise_id", "No such enterprise.")
+    if buyer.id == seller.enterprise_id:
+        raise InvalidInput("to_enterprise_id", "The indicator already belongs to this enterprise.")
+    if tonnes_tpa > seller.remaining_tpa:
+        raise Conflict(f"Indicator #{seller.id} has {seller.remaining_tpa:,} t/a left; "
+                       f"{tonnes_tpa:,} t/a cannot be transferred.",
+                       slug="indicator-insufficient", title="Not enough tonnes left",
+                       indicator_id=seller.id, remaining_tpa=seller.remaining_tpa, requested_tpa=tonnes_tpa)
+    before = snapshot(seller, INDICATOR_FIELDS)
+    seller.remaining_tpa -= tonnes_tpa
+    bought = Indicator(enterprise_id=buyer.id, origin_smelter_id=seller.origin_smelter_id,
+                       origin_filing_id=seller.origin_filing_id, parent_id=seller.id,
+                       province=seller.province, tonnes_tpa=tonnes_tpa, remaining_tpa=tonnes_tpa)
+    db.session.add(bought)
+    db.session.flush()
+    trade = IndicatorTransfer(from_indicator_id=seller.id, to_indicator_id=bought.id, tonnes_tpa=tonnes_tpa,
+                              note=note or "", recorded_by=actor.id)
+    db.session.add(trade)
+    db.session.flush()
+    record(actor, "indicator", seller.id, "transfer_out", before=before, after=snapshot(seller, INDICATOR_FIELDS))
+    record(actor, "indicator", bought.id, "create", after=snapshot(bought, INDICATOR_FIELDS))
+    record(actor, "indicator_transfer", trade.id, "create",
+           after={"from_indicator_id": seller.id, "to_indicator_id": bought.id, "tonnes_tpa": tonnes_tpa,
+                  "to_enterprise_id": buyer.id, "note": trade.note})
+    return trade
