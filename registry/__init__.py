@@ -66,6 +66,8 @@ def register_api(app: Flask) -> None:
     from registry.members.api import enterprises, smelters
     from registry.replacement.api import indicators, ratios
     from registry.rest.docs import docs_assets
+    from registry.returns.api import blp as monthly_returns
+    from registry.summaries.api import blp as summaries
 
     api.init_app(app, spec_kwargs={
         "info": {"description": "The Capacity Registry's REST API. "
@@ -74,7 +76,8 @@ def register_api(app: Flask) -> None:
         "security": [{"bearerAuth": []}],
     })
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (enterprises, smelters, filings, caps, indicators, ratios, audit):
+    for blueprint in (enterprises, smelters, filings, caps, indicators, ratios, monthly_returns, summaries,
+                      audit):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies, authenticate the API
     app.register_blueprint(docs_assets)

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
+from flask import current_app
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import utcnow
 from registry.extensions import db
+from registry.months import add
+
+
+def due_date(month: str) -> dt.date:
+    """The last day a return for ``month`` is on time: RETURN_DUE_DAY of the next month.
+
+    A due day past the end of a short month (31 in February) means its last day.
+    """
+    following = add(month, 1)
+    year, number = int(following[:4]), int(following[5:7])
+    day = min(current_app.config["RETURN_DUE_DAY"], calendar.monthrange(year, number)[1])
+    return dt.date(year, number, day)
 
 
 class MonthlyReturn(db.Model):
@@ -30,3 +44,18 @@ class MonthlyReturn(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    smelter = relationship("Smelter", lazy="joined", innerjoin=True)
+
+    @property
+    def enterprise_id(self) -> int:
+        return self.smelter.enterprise_id
+
+    @property
+    def due_on(self) -> dt.date:
+        return due_date(self.month)
+
+    @property
+    def late(self) -> bool:
+        """Filed after the due date (UTC)."""
+        return self.submitted_at.astimezone(dt.UTC).date() > self.due_on

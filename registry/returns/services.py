@@ -1,0 +1,95 @@
+"""Monthly returns: filing (with revisions), finding, and which are overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from registry.audit.services import record, snapshot
+from registry.auth.permissions import ensure_visible, enterprise_scope, require_role
+from registry.auth.roles import FILER
+from registry.extensions import db
+from registry.members.models import Smelter
+from registry.months import current
+from registry.problems import InvalidInput, NotFound
+from registry.returns.models import MonthlyReturn, due_date
+
+RETURN_FIELDS = ("smelter_id", "month", "operating_tpa", "production_t", "revision")
+
+
+def latest_revisions(month: str | None = None) -> sa.Subquery:
+    """(smelter_id, month, revision): the latest revision of each smelter and month."""
+    stmt = sa.select(MonthlyReturn.smelter_id, MonthlyReturn.month,
+                     sa.func.max(MonthlyReturn.revision).label("revision"))
+    if month is not None:
+        stmt = stmt.where(MonthlyReturn.month == month)
+    return stmt.group_by(MonthlyReturn.smelter_id, MonthlyReturn.month).subquery("latest_return")
+
+
+def returns_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
+    """The returns ``user`` may see, filtered; only latest revisions unless asked for all."""
+    filters = filters or {}
+    stmt = sa.select(MonthlyReturn).join(MonthlyReturn.smelter).order_by(
+        MonthlyReturn.month, MonthlyReturn.smelter_id, MonthlyReturn.revision)
+    scope = enterprise_scope(user)
+    if scope is not None:
+        stmt = stmt.where(Smelter.enterprise_id == scope)
+    if filters.get("smelter_id") is not None:
+        stmt = stmt.where(MonthlyReturn.smelter_id == filters["smelter_id"])
+    if filters.get("enterprise_id") is not None:
+        stmt = stmt.where(Smelter.enterprise_id == filters["enterprise_id"])
+    if filters.get("month") is not None:
+        stmt = stmt.where(MonthlyReturn.month == filters["month"])
+    if not filters.get("all_revisions"):
+        latest = latest_revisions(filters.get("month"))
+        stmt = stmt.join(latest, sa.and_(latest.c.smelter_id == MonthlyReturn.smelter_id,
+                                         latest.c.month == MonthlyReturn.month,
+                                         latest.c.revision == MonthlyReturn.revision))
+    return stmt
+
+
+def get_return(user, return_id: int) -> MonthlyReturn:
+    """One return revision ``user`` may see, else 404."""
+    monthly_return = db.session.get(MonthlyReturn, return_id)
+    if monthly_return is None:
+        raise NotFound("No such monthly return.")
+    ensure_visible(user, monthly_return.enterprise_id, "monthly return")
+    return monthly_return
+
+
+def file_return(data: dict[str, Any], user) -> MonthlyReturn:
+    """A filer's return for a smelter and month; filing again makes the next revision.
+
+    The smelter row is locked first so two filings of one smelter cannot take
+    the same revision number (SQLite holds the write lock already).
+    """
+    require_role(user, FILER)
+    smelter = db.session.get(Smelter, data["smelter_id"], with_for_update=True, populate_existing=True)
+    if smelter is None or smelter.enterprise_id != user.enterprise_id:
+        raise InvalidInput("smelter_id", "No such smelter in your enterprise.")
+    month = data["month"]
+    if month > current():
+        raise InvalidInput("month", f"{month} has not begun: returns are for past or current months.",
+                           month=month)
+    if month < smelter.baseline_month:
+        raise InvalidInput("month", f"{month} is before the smelter's baseline month "
+                                    f"{smelter.baseline_month}.", month=month)
+    revision = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(MonthlyReturn.revision), 0))
+        .where(MonthlyReturn.smelter_id == smelter.id, MonthlyReturn.month == month)) + 1
+    monthly_return = MonthlyReturn(smelter_id=smelter.id, month=month, revision=revision,
+                                   operating_tpa=data["operating_tpa"], production_t=data["production_t"],
+                                   submitted_by=user.id)
+    monthly_return.smelter = smelter
+    db.session.add(monthly_return)
+    db.session.flush()
+    record(user, "monthly_return", monthly_return.id, "file", after=snapshot(monthly_return, RETURN_FIELDS))
+    return monthly_return
+
+
+def is_overdue(month: str, today: dt.date | None = None) -> bool:
+    """Whether a return for ``month`` missing today is an exception (past its due date)."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    return today > due_date(month)
