@@ -1,0 +1,128 @@
+"""API shapes of summaries (documentation of the JSON, which the services build)."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from registry.rest.fields import NOTE_LENGTH, Timestamp, no_nul
+
+Int = ma.fields.Integer
+Str = ma.fields.String
+
+
+class CorrectionIn(ma.Schema):
+    note = Str(required=True, validate=[validate.Length(min=1, max=NOTE_LENGTH), no_nul],
+               metadata={"description": "What the correction corrects (shown beside the revision)."})
+
+
+class TotalsOut(ma.Schema):
+    built_tpa = Int()
+    operating_tpa = Int()
+    idle_tpa = Int()
+    additions_tpa = Int(metadata={"description": "Approved restarts and new capacity effective this month."})
+    reductions_tpa = Int(metadata={"description": "Approved curtailments and closures effective this month."})
+    pending_additions_tpa = Int(metadata={"description": "Restarts and new capacity effective this month "
+                                                         "in submitted filings not yet decided."})
+    reported_operating_tpa = Int(metadata={"description": "Sum over smelters whose return is in."})
+    production_t = Int()
+    deviation_tpa = Int(metadata={"description": "Reported minus approved operating, over returns in."})
+    smelters = Int()
+    returns_in = Int()
+    returns_missing = Int()
+
+
+class CapRowOut(ma.Schema):
+    cap_id = Int()
+    name = Str()
+    scope = Str()
+    scope_ref = Str(allow_none=True)
+    basis = Str()
+    limit_tpa = Int()
+    usage_tpa = Int()
+    pending_tpa = Int()
+    headroom_tpa = Int()
+    status = Str(metadata={"enum": ["ok", "warning", "breach"]})
+    pending_status = Str(metadata={"enum": ["ok", "warning", "breach"]})
+
+
+class SmelterRowOut(ma.Schema):
+    smelter_id = Int()
+    name = Str()
+    province = Str()
+    enterprise_id = Int()
+    enterprise_name = Str()
+    uscc = Str()
+    built_tpa = Int(metadata={"description": "Approved position at the end of the month."})
+    operating_tpa = Int()
+    idle_tpa = Int()
+    additions_tpa = Int()
+    reductions_tpa = Int()
+    pending_additions_tpa = Int()
+    reported_operating_tpa = Int(allow_none=True)
+    production_t = Int(allow_none=True)
+    deviation_tpa = Int(allow_none=True, metadata={"description": "Reported minus approved operating."})
+    above_approved = ma.fields.Boolean()
+    return_ = Str(data_key="return", metadata={
+        "enum": ["in", "missing", "not_due", "not_required"],
+        "description": "missing only after the due date; not_required for inactive members "
+                       "and smelters with nothing built."})
+    return_revision = Int(allow_none=True)
+    return_late = ma.fields.Boolean(allow_none=True)
+
+
+class AggregateRowOut(TotalsOut):
+    enterprise_id = Int()
+    name = Str()
+    uscc = Str()
+
+
+class ProvinceRowOut(TotalsOut):
+    province = Str()
+
+
+class ExceptionOut(ma.Schema):
+    kind = Str(metadata={"enum": ["cap_breach", "cap_warning", "operating_above_approved", "missing_return"]})
+    cap_id = Int()
+    smelter_id = Int()
+    enterprise_id = Int()
+    detail = Str()
+
+
+class UtilisationOut(ma.Schema):
+    target = ma.fields.Float(metadata={"description": "Document No. 42's target (UTILISATION_TARGET)."})
+    approved = ma.fields.Float(allow_none=True, metadata={"description": "Operating over built, approved."})
+    reported = ma.fields.Float(allow_none=True, metadata={
+        "description": "Reported operating over built, of smelters whose return is in."})
+    meets_target = ma.fields.Boolean()
+
+
+class SummaryOut(ma.Schema):
+    month = Str()
+    closed = ma.fields.Boolean()
+    sha256 = Str(allow_none=True, metadata={"description": "SHA-256 of the frozen canonical JSON; null while open."})
+    revision = Int(allow_none=True)
+    closed_at = Timestamp(allow_none=True)
+    closed_by = Int(allow_none=True)
+    note = Str(allow_none=True)
+    scope = ma.fields.Dict(allow_none=True, metadata={
+        "description": "For a filer: {enterprise_id}; the rows are then that enterprise's only."})
+    returns_due_on = ma.fields.Date()
+    totals = ma.fields.Nested(TotalsOut)
+    utilisation = ma.fields.Nested(UtilisationOut)
+    caps = ma.fields.List(ma.fields.Nested(CapRowOut))
+    exceptions = ma.fields.List(ma.fields.Nested(ExceptionOut))
+    enterprises = ma.fields.List(ma.fields.Nested(AggregateRowOut))
+    provinces = ma.fields.List(ma.fields.Nested(ProvinceRowOut))
+    smelters = ma.fields.List(ma.fields.Nested(SmelterRowOut))
+    amendments = ma.fields.Dict(allow_none=True, metadata={
+        "description": "Once closed: what later approvals and returns changed, live against frozen: "
+                       "{changed, totals: {field: {frozen, live, delta}}, smelters/enterprises/caps: "
+                       "[{id, name, changes}], exceptions_added, exceptions_resolved}."})
+
+
+class RevisionOut(ma.Schema):
+    month = Str()
+    revision = Int()
+    sha256 = Str()
+    closed_at = Timestamp()
+    closed_by = Int()
+    note = Str()

@@ -1,0 +1,220 @@
+"""A month's compliance summary, computed from the ledger in a constant number of queries.
+
+One grouped query over the filings gives every smelter's approved position
+at the end of the month, its additions and reductions in the month and its
+pending additions; the latest return revision of each smelter joins in as a
+grouped subquery; each active cap costs one or two grouped queries
+(``registry.caps.usage``). Python then only walks the smelter rows (about
+500), never the filings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from registry.caps.models import Cap
+from registry.caps.usage import OK, status_for, usage_series
+from registry.extensions import db
+from registry.filings.models import ADDITIONS, APPROVED, CLOSURE, CURTAILMENT, SUBMITTED, Filing
+from registry.members.models import Enterprise, Smelter
+from registry.returns.models import MonthlyReturn, due_date
+from registry.returns.services import is_overdue, latest_revisions
+
+RETURN_IN, RETURN_MISSING, RETURN_NOT_DUE, RETURN_NOT_REQUIRED = "in", "missing", "not_due", "not_required"
+CAPACITY_FIELDS = ("built_tpa", "operating_tpa", "idle_tpa", "additions_tpa", "reductions_tpa",
+                   "pending_additions_tpa")
+REPORTED_FIELDS = ("reported_operating_tpa", "production_t")
+
+
+def _month_sum(condition, value) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+
+def _ledger(month: str) -> sa.Subquery:
+    """Per smelter: approved deltas up to ``month``, and the month's additions, reductions, pending."""
+    approved = Filing.status == APPROVED
+    this_month = Filing.effective_month == month
+    return (
+        sa.select(
+            Filing.smelter_id,
+            _month_sum(approved, Filing.built_delta_tpa).label("built"),
+            _month_sum(approved, Filing.operating_delta_tpa).label("operating"),
+            _month_sum(sa.and_(approved, this_month, Filing.kind.in_(ADDITIONS)),
+                       Filing.capacity_tpa).label("additions"),
+            _month_sum(sa.and_(approved, this_month, Filing.kind.in_((CURTAILMENT, CLOSURE))),
+                       Filing.capacity_tpa).label("reductions"),
+            _month_sum(sa.and_(Filing.status == SUBMITTED, Filing.kind.in_(ADDITIONS)),
+                       Filing.capacity_tpa).label("pending_additions"),
+        )
+        .where(sa.or_(sa.and_(approved, Filing.effective_month <= month),
+                      sa.and_(Filing.status == SUBMITTED, this_month)))
+        .group_by(Filing.smelter_id)
+        .subquery("ledger")
+    )
+
+
+def _smelter_rows(month: str) -> list[sa.Row]:
+    """One query: every smelter existing in ``month`` with its position and latest return."""
+    ledger = _ledger(month)
+    latest = latest_revisions(month)
+    return db.session.execute(
+        sa.select(
+            Smelter.id, Smelter.name, Smelter.province, Smelter.enterprise_id,
+            Enterprise.name.label("enterprise_name"), Enterprise.uscc, Enterprise.active.label("enterprise_active"),
+            (Smelter.baseline_built_tpa + sa.func.coalesce(ledger.c.built, 0)).label("built"),
+            (Smelter.baseline_operating_tpa + sa.func.coalesce(ledger.c.operating, 0)).label("operating"),
+            sa.func.coalesce(ledger.c.additions, 0).label("additions"),
+            sa.func.coalesce(ledger.c.reductions, 0).label("reductions"),
+            sa.func.coalesce(ledger.c.pending_additions, 0).label("pending_additions"),
+            MonthlyReturn.operating_tpa.label("reported_operating"), MonthlyReturn.production_t,
+            MonthlyReturn.revision, MonthlyReturn.submitted_at,
+        )
+        .join(Enterprise, Enterprise.id == Smelter.enterprise_id)
+        .outerjoin(ledger, ledger.c.smelter_id == Smelter.id)
+        .outerjoin(latest, latest.c.smelter_id == Smelter.id)
+        .outerjoin(MonthlyReturn, sa.and_(MonthlyReturn.smelter_id == latest.c.smelter_id,
+                                          MonthlyReturn.month == month,
+                                          MonthlyReturn.revision == latest.c.revision))
+        .where(Smelter.baseline_month <= month)
+        .order_by(Smelter.id)
+    ).all()
+
+
+def _return_status(row: sa.Row, month: str, today: dt.date) -> str:
+    """in, missing (past its due date), not_due, or not_required (inactive member or nothing built)."""
+    if row.revision is not None:
+        return RETURN_IN
+    if not row.enterprise_active or int(row.built) == 0:
+        return RETURN_NOT_REQUIRED
+    return RETURN_MISSING if is_overdue(month, today) else RETURN_NOT_DUE
+
+
+def _smelter_row(row: sa.Row, month: str, today: dt.date, due: dt.date) -> dict[str, Any]:
+    built, operating = int(row.built), int(row.operating)
+    reported = row.reported_operating
+    return {
+        "smelter_id": row.id, "name": row.name, "province": row.province,
+        "enterprise_id": row.enterprise_id, "enterprise_name": row.enterprise_name,
+        "uscc": row.uscc, "built_tpa": built, "operating_tpa": operating, "idle_tpa": built - operating,
+        "additions_tpa": int(row.additions), "reductions_tpa": int(row.reductions),
+        "pending_additions_tpa": int(row.pending_additions),
+        "return": _return_status(row, month, today),
+        "return_revision": row.revision,
+        "return_late": None if row.submitted_at is None else row.submitted_at.astimezone(dt.UTC).date() > due,
+        "reported_operating_tpa": reported, "production_t": row.production_t,
+        "deviation_tpa": None if reported is None else reported - operating,
+        "above_approved": reported is not None and reported > operating,
+    }
+
+
+def _add(target: dict[str, Any], row: dict[str, Any]) -> None:
+    """Add a smelter row's figures into an aggregate row."""
+    target["smelters"] += 1
+    for name in CAPACITY_FIELDS:
+        target[name] += row[name]
+    if row["return"] == RETURN_IN:
+        target["returns_in"] += 1
+        target["reported_operating_tpa"] += row["reported_operating_tpa"]
+        target["production_t"] += row["production_t"]
+        target["deviation_tpa"] += row["deviation_tpa"]
+    elif row["return"] == RETURN_MISSING:
+        target["returns_missing"] += 1
+
+
+def _empty(**keys: Any) -> dict[str, Any]:
+    return {**keys, "smelters": 0, "returns_in": 0, "returns_missing": 0, "deviation_tpa": 0,
+            **dict.fromkeys(CAPACITY_FIELDS + REPORTED_FIELDS, 0)}
+
+
+def _cap_rows(month: str) -> list[dict[str, Any]]:
+    """Each active cap whose period covers ``month``: usage, limit, headroom, status."""
+    caps = db.session.scalars(
+        sa.select(Cap).where(Cap.active.is_(True), Cap.period_from <= month, Cap.period_to >= month)
+        .order_by(Cap.id)).all()
+    rows = []
+    for cap in caps:
+        usage = usage_series(cap, month, month)[0]
+        rows.append({
+            "cap_id": cap.id, "name": cap.name, "scope": cap.scope, "scope_ref": cap.scope_ref,
+            "basis": cap.basis, "limit_tpa": cap.limit_tpa, "usage_tpa": usage.approved_tpa,
+            "pending_tpa": usage.pending_tpa, "headroom_tpa": cap.limit_tpa - usage.approved_tpa,
+            "status": status_for(usage.approved_tpa, cap.limit_tpa),
+            "pending_status": status_for(usage.pending_tpa, cap.limit_tpa),
+        })
+    return rows
+
+
+def _exceptions(caps: list[dict], smelters: list[dict]) -> list[dict[str, Any]]:
+    """Cap warnings and breaches, smelters operating above approval, overdue returns."""
+    found: list[dict[str, Any]] = []
+    for cap in caps:
+        if cap["status"] != OK:
+            found.append({
+                "kind": f"cap_{cap['status']}", "cap_id": cap["cap_id"], "cap_name": cap["name"],
+                "usage_tpa": cap["usage_tpa"], "limit_tpa": cap["limit_tpa"],
+                "detail": f"Cap \u201c{cap['name']}\u201d at {cap['usage_tpa']:,} t/a of its "
+                          f"{cap['limit_tpa']:,} t/a limit ({cap['status']}).",
+            })
+    for row in smelters:
+        if row["above_approved"]:
+            found.append({
+                "kind": "operating_above_approved", "smelter_id": row["smelter_id"],
+                "smelter_name": row["name"], "enterprise_id": row["enterprise_id"],
+                "reported_operating_tpa": row["reported_operating_tpa"],
+                "approved_operating_tpa": row["operating_tpa"], "excess_tpa": row["deviation_tpa"],
+                "detail": f"{row['name']} reports {row['reported_operating_tpa']:,} t/a operating, "
+                          f"{row['deviation_tpa']:,} t/a above its approved {row['operating_tpa']:,} t/a.",
+            })
+    for row in smelters:
+        if row["return"] == RETURN_MISSING:
+            found.append({
+                "kind": "missing_return", "smelter_id": row["smelter_id"], "smelter_name": row["name"],
+                "enterprise_id": row["enterprise_id"],
+                "detail": f"No return from {row['name']} for this month.",
+            })
+    return found
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def build_summary(month: str, today: dt.date | None = None) -> dict[str, Any]:
+    """The live summary of ``month``: what the canonical JSON of a closed month holds."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    due = due_date(month)
+    smelters = [_smelter_row(row, month, today, due) for row in _smelter_rows(month)]
+    totals = _empty()
+    enterprises: dict[int, dict[str, Any]] = {}
+    provinces: dict[str, dict[str, Any]] = {}
+    reported_built = 0
+    for row in smelters:
+        _add(totals, row)
+        _add(enterprises.setdefault(row["enterprise_id"], _empty(
+            enterprise_id=row["enterprise_id"], name=row["enterprise_name"], uscc=row["uscc"])), row)
+        _add(provinces.setdefault(row["province"], _empty(province=row["province"])), row)
+        if row["return"] == RETURN_IN:
+            reported_built += row["built_tpa"]
+    caps = _cap_rows(month)
+    target = current_app.config["UTILISATION_TARGET"]
+    approved = _ratio(totals["operating_tpa"], totals["built_tpa"])
+    return {
+        "month": month,
+        "returns_due_on": due.isoformat(),
+        "totals": totals,
+        "utilisation": {
+            "target": target,
+            "approved": approved,
+            "reported": _ratio(totals["reported_operating_tpa"], reported_built),
+            "meets_target": approved is not None and approved >= target,
+        },
+        "caps": caps,
+        "exceptions": _exceptions(caps, smelters),
+        "enterprises": sorted(enterprises.values(), key=lambda e: e["enterprise_id"]),
+        "provinces": sorted(provinces.values(), key=lambda p: p["province"]),
+        "smelters": smelters,
+    }

@@ -1,0 +1,200 @@
+"""Closing a month: the frozen summary, its hash, corrections, and amendments since.
+
+A closed month's summary is stored as canonical JSON (sorted keys, compact
+separators, UTF-8 without escapes) with its SHA-256, so anyone holding the
+published hash can check a copy. The stored text never changes: later
+approvals or returns show as ``amendments`` (live minus frozen) beside it,
+and a correction is a new revision with its own hash, the old one kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from registry.audit.services import record
+from registry.auth.permissions import enterprise_scope, require_role
+from registry.auth.roles import ADMIN
+from registry.caps.models import Cap
+from registry.caps.services import caps_for
+from registry.db import utcnow
+from registry.extensions import db
+from registry.months import current
+from registry.problems import Conflict, InvalidInput, NotFound
+from registry.summaries.models import SummarySnapshot
+from registry.summaries.services import build_summary
+
+# Keys around the frozen body; drop them to recompute the sha256 of a closed summary.
+ENVELOPE = ("closed", "sha256", "revision", "closed_at", "closed_by", "note", "amendments", "scope")
+
+
+def canonical_json(body: dict[str, Any]) -> str:
+    """The one serialisation that is hashed: sorted keys, compact, non-ASCII kept."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def revisions(month: str) -> list[SummarySnapshot]:
+    """Every frozen revision of ``month``, oldest first (empty while open)."""
+    return list(db.session.scalars(
+        sa.select(SummarySnapshot).where(SummarySnapshot.month == month).order_by(SummarySnapshot.revision)))
+
+
+def get_revision(month: str, revision: int) -> SummarySnapshot:
+    snapshot = db.session.scalar(sa.select(SummarySnapshot).where(
+        SummarySnapshot.month == month, SummarySnapshot.revision == revision))
+    if snapshot is None:
+        raise NotFound(f"{month} has no revision {revision}.")
+    return snapshot
+
+
+def _store(month: str, revision: int, body: dict[str, Any], actor, note: str) -> SummarySnapshot:
+    """Insert a revision; a concurrent close or correction of the same revision is 409."""
+    text = canonical_json(body)
+    snapshot = SummarySnapshot(month=month, revision=revision, canonical_json=text,
+                               sha256=sha256_of(text), closed_by=actor.id, closed_at=utcnow(), note=note)
+    try:
+        with db.session.begin_nested():
+            db.session.add(snapshot)
+    except sa.exc.IntegrityError:
+        raise Conflict(f"{month} revision {revision} was published by someone else just now; "
+                       f"reload the summary.", month=month) from None
+    record(actor, "summary", snapshot.id, "close" if revision == 1 else "correct",
+           after={"month": month, "revision": revision, "sha256": snapshot.sha256, "note": note})
+    return snapshot
+
+
+def close_month(month: str, actor, today: dt.date | None = None) -> SummarySnapshot:
+    """Freeze ``month`` (admin): only once it has ended, and only once."""
+    require_role(actor, ADMIN)
+    if month >= current():
+        raise InvalidInput("month", f"{month} has not ended; a month can be closed from the month after.",
+                           month=month)
+    if revisions(month):
+        raise Conflict(f"{month} is already closed; publish a correction to change it.", month=month)
+    return _store(month, 1, build_summary(month, today), actor, "")
+
+
+def publish_correction(month: str, note: str, actor, today: dt.date | None = None) -> SummarySnapshot:
+    """A new revision of a closed month from today's figures (admin); the earlier ones stay."""
+    require_role(actor, ADMIN)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput("note", "Say what the correction corrects.")
+    existing = revisions(month)
+    if not existing:
+        raise Conflict(f"{month} is not closed; close it before publishing a correction.", month=month)
+    body = build_summary(month, today)
+    if sha256_of(canonical_json(body)) == existing[-1].sha256:
+        raise Conflict(f"Nothing changed in {month} since revision {existing[-1].revision}.", month=month)
+    return _store(month, existing[-1].revision + 1, body, actor, note)
+
+
+def _diff(frozen: dict[str, Any], live: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Fields that differ: frozen, live, and the delta of numbers."""
+    changes = {}
+    for key in sorted(set(frozen) | set(live)):
+        old, new = frozen.get(key), live.get(key)
+        if old != new:
+            numbers = all(isinstance(v, int) and not isinstance(v, bool) for v in (old, new))
+            changes[key] = {"frozen": old, "live": new, "delta": new - old if numbers else None}
+    return changes
+
+
+def _diff_rows(frozen: list[dict], live: list[dict], key: str) -> list[dict[str, Any]]:
+    old = {row[key]: row for row in frozen}
+    new = {row[key]: row for row in live}
+    out = []
+    for ident in sorted(set(old) | set(new)):
+        changes = _diff(old.get(ident, {}), new.get(ident, {}))
+        if changes:
+            name = (new.get(ident) or old.get(ident))["name"]
+            out.append({key: ident, "name": name, "changes": changes})
+    return out
+
+
+def _exception_key(item: dict[str, Any]) -> tuple:
+    return item["kind"], item.get("cap_id"), item.get("smelter_id")
+
+
+def amendments(frozen: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+    """What changed since the month was frozen, per total, smelter, enterprise and cap."""
+    old_exc = {_exception_key(e): e for e in frozen["exceptions"]}
+    new_exc = {_exception_key(e): e for e in live["exceptions"]}
+    result = {
+        "totals": _diff(frozen["totals"], live["totals"]),
+        "smelters": _diff_rows(frozen["smelters"], live["smelters"], "smelter_id"),
+        "enterprises": _diff_rows(frozen["enterprises"], live["enterprises"], "enterprise_id"),
+        "caps": _diff_rows(frozen["caps"], live["caps"], "cap_id"),
+        "exceptions_added": [e for k, e in new_exc.items() if k not in old_exc],
+        "exceptions_resolved": [e for k, e in old_exc.items() if k not in new_exc],
+    }
+    result["changed"] = any(result.values())
+    return result
+
+
+def _envelope(snapshot: SummarySnapshot) -> dict[str, Any]:
+    return {"closed": True, "sha256": snapshot.sha256, "revision": snapshot.revision,
+            "closed_at": snapshot.closed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "closed_by": snapshot.closed_by, "note": snapshot.note}
+
+
+def summary_for(user, month: str, today: dt.date | None = None) -> dict[str, Any]:
+    """The month as ``user`` may see it: frozen plus amendments once closed, else live."""
+    existing = revisions(month)
+    live = build_summary(month, today)
+    if not existing:
+        body = {**live, "closed": False, "sha256": None, "revision": None, "closed_at": None,
+                "closed_by": None, "note": None, "amendments": None}
+    else:
+        frozen = json.loads(existing[-1].canonical_json)
+        body = {**frozen, **_envelope(existing[-1]), "amendments": amendments(frozen, live)}
+    return visible_part(user, body)
+
+
+def revision_for(user, month: str, revision: int) -> dict[str, Any]:
+    """One frozen revision exactly as stored (no amendments)."""
+    snapshot = get_revision(month, revision)
+    body = {**json.loads(snapshot.canonical_json), **_envelope(snapshot), "amendments": None}
+    return visible_part(user, body)
+
+
+def visible_part(user, body: dict[str, Any]) -> dict[str, Any]:
+    """Staff and auditors see all; a filer its own enterprise's rows, national totals and its caps.
+
+    A filer's copy is marked ``scope`` and its sha256 is still that of the
+    whole summary (which it cannot recompute from the part it sees).
+    """
+    scope = enterprise_scope(user)
+    if scope is None:
+        return {**body, "scope": None}
+    cap_ids = set(db.session.scalars(caps_for(user).with_only_columns(Cap.id)))
+
+    def mine(item: dict[str, Any]) -> bool:
+        if "cap_id" in item:
+            return item["cap_id"] in cap_ids
+        return item.get("enterprise_id") == scope
+
+    out = {**body, "scope": {"enterprise_id": scope},
+           "caps": [c for c in body["caps"] if mine(c)],
+           "exceptions": [e for e in body["exceptions"] if mine(e)],
+           "enterprises": [e for e in body["enterprises"] if mine(e)],
+           "smelters": [s for s in body["smelters"] if mine(s)],
+           "provinces": []}
+    if body.get("amendments"):
+        amended = dict(body["amendments"])
+        for part in ("smelters", "enterprises", "caps"):
+            key = "cap_id" if part == "caps" else ("smelter_id" if part == "smelters" else "enterprise_id")
+            rows = {r[key] for r in out[part]}
+            amended[part] = [r for r in amended[part] if r[key] in rows]
+        for part in ("exceptions_added", "exceptions_resolved"):
+            amended[part] = [e for e in amended[part] if mine(e)]
+        out["amendments"] = amended
+    return out
