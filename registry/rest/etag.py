@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from flask import Response, jsonify, request
 
-from registry.problems import PreconditionFailed
+from registry.problems import PreconditionFailed, Problem
 
 ETAG_HEADER = {"ETag": {"description": "Entity tag of the resource.", "schema": {"type": "string"}}}
 IF_MATCH = {
@@ -15,8 +16,10 @@ IF_MATCH = {
     "in": "header",
     "required": False,
     "description": "The ETag you last read; a stale one is refused with 412.",
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "minLength": 1},
 }
+# An entity tag as RFC 9110 writes it: "opaque" or W/"opaque".
+ENTITY_TAG = re.compile(r'^(W/)?"[\x21\x23-\x7e]*"$')
 
 
 def etag_of(data: dict) -> str:
@@ -31,8 +34,12 @@ def check_if_match(current: dict) -> None:
     if wanted is None:
         return
     tags = {tag.strip() for tag in wanted.split(",")}
-    if "*" in tags:
+    if tags == {"*"}:
         return
+    if not all(ENTITY_TAG.match(tag) for tag in tags):
+        raise Problem('If-Match must be "*" or entity tags as sent in ETag, e.g. "3f2a...".',
+                      errors={"If-Match": ["Malformed entity tag."]}, slug="malformed-header",
+                      title="Malformed header")
     tags |= {tag[2:] for tag in tags if tag.startswith("W/")}
     if etag_of(current) not in tags:
         raise PreconditionFailed(
