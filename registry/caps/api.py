@@ -63,7 +63,7 @@ class CapItem(MethodView):
     @blp.response(200, CapOut, headers=ETAG_HEADER)
     def patch(self, data, cap_id):
         """Edit or deactivate a cap (admin); caps are never deleted."""
-        cap = services.get_cap(current_user, cap_id)
+        cap = services.get_cap(current_user, cap_id, for_update=True)
         check_if_match(CapOut().dump(cap))
         services.update_cap(cap, data, current_user)
         db.session.commit()
@@ -80,6 +80,10 @@ def usage(query, cap_id):
     last = query.get("to") or cap.period_to
     if first > last:
         raise InvalidInput("to", "Must not be before 'from'.")
+    for field, month in (("from", first), ("to", last)):
+        if not cap.period_from <= month <= cap.period_to:
+            raise InvalidInput(field, f"The cap applies from {cap.period_from} to {cap.period_to}; "
+                                      f"ask for months within that period.")
     if count(first, last) > MAX_USAGE_MONTHS:
         raise InvalidInput("to", f"Ask for at most {MAX_USAGE_MONTHS} months.")
     return usage_report(cap, first, last)

@@ -9,10 +9,19 @@ from registry.rest.fields import Month, Name, Text, Tonnes
 MAX_CAP_TPA = 1_000_000_000
 
 
+class ScopeRef(ma.fields.String):
+    """A province code or an enterprise id; an enterprise id may come as a JSON number."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class CapIn(ma.Schema):
     name = Name(required=True)
     scope = ma.fields.String(required=True, validate=validate.OneOf(SCOPES))
-    scope_ref = ma.fields.String(
+    scope_ref = ScopeRef(
         allow_none=True, validate=validate.Length(max=20),
         metadata={"description": "Province code for a province cap, enterprise id for an "
                                  "enterprise cap, null for a national cap."})

@@ -19,6 +19,7 @@ from registry.ledger import approval_deltas
 from registry.members.models import Enterprise, Smelter
 from registry.problems import InvalidInput, NotFound, RuleBroken
 from registry.reference.provinces import PROVINCE_CODES
+from registry.rest.fields import MAX_ID
 
 CAP_FIELDS = ("name", "scope", "scope_province", "scope_enterprise_id", "basis", "limit_tpa",
               "period_from", "period_to", "source", "active")
@@ -40,12 +41,20 @@ def caps_for(user, active: bool | None = None) -> sa.Select:
     return stmt
 
 
-def get_cap(user, cap_id: int) -> Cap:
-    """A cap ``user`` may see, else 404."""
-    cap = db.session.scalar(caps_for(user).where(Cap.id == cap_id))
+def get_cap(user, cap_id: int, *, for_update: bool = False) -> Cap:
+    """A cap ``user`` may see, else 404; locked for an edit, so it waits for running approvals."""
+    stmt = caps_for(user).where(Cap.id == cap_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    cap = db.session.scalar(stmt)
     if cap is None:
         raise NotFound("No such cap.")
     return cap
+
+
+def _is_id(ref: str | None) -> bool:
+    """Whether ``ref`` is a database id that the database can compare (64-bit)."""
+    return bool(ref) and ref.isascii() and ref.isdigit() and 0 < int(ref) <= MAX_ID
 
 
 def _apply(cap: Cap, data: dict[str, Any]) -> None:
@@ -63,7 +72,7 @@ def _apply(cap: Cap, data: dict[str, Any]) -> None:
                 raise InvalidInput("scope_ref", "A province cap needs a GB/T 2260 province code.")
             cap.scope_province = ref
         elif cap.scope == ENTERPRISE:
-            if not (ref or "").isdigit() or db.session.get(Enterprise, int(ref)) is None:
+            if not _is_id(ref) or db.session.get(Enterprise, int(ref)) is None:
                 raise InvalidInput("scope_ref", "An enterprise cap needs an existing enterprise id.")
             cap.scope_enterprise_id = int(ref)
         elif ref not in (None, ""):
