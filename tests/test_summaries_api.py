@@ -1,0 +1,122 @@
+"""Summaries over the API: JSON, CSV and XLSX parsed back, and who may see what."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from tests import summary_world
+from tests.api_helpers import assert_problem
+from tests.summary_world import MONTH, TOTALS
+
+URL = f"/api/v1/summaries/{MONTH}"
+
+
+@pytest.fixture
+def setup(factory, world, api_as):
+    extra = summary_world.build(factory, world)
+    summary_world.file_returns(api_as, world)
+    extra.cap = factory.cap(name="全国运行产能", limit_tpa=1_500_000)
+    return extra
+
+
+def test_staff_and_auditors_see_the_whole_open_summary(world, setup, api_as):
+    for role in ("admin", "reviewer", "auditor"):
+        response = api_as(getattr(world, role)).get(URL)
+        assert response.status_code == 200
+        body = response.json
+        assert (body["month"], body["closed"], body["sha256"], body["scope"]) == (MONTH, False, None, None)
+        assert {k: body["totals"][k] for k in TOTALS} == TOTALS
+        assert len(body["smelters"]) == 3
+        assert response.headers["ETag"]
+
+
+def test_a_filer_sees_national_totals_and_only_its_own_rows(world, setup, api_as):
+    body = api_as(world.filer_b).get(URL).json
+    assert body["scope"] == {"enterprise_id": world.ent_b.id}
+    assert {k: body["totals"][k] for k in TOTALS} == TOTALS
+    assert [s["smelter_id"] for s in body["smelters"]] == [world.smelter_b.id]
+    assert [e["enterprise_id"] for e in body["enterprises"]] == [world.ent_b.id]
+    assert body["provinces"] == []
+    assert [e["kind"] for e in body["exceptions"]] == ["cap_warning"]  # not A's excess nor C's missing return
+    assert [c["cap_id"] for c in body["caps"]] == [setup.cap.id]
+    rows = list(csv.reader(io.StringIO(api_as(world.filer_b).get(URL + ".csv").data.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:-1]] == [str(world.smelter_b.id)]
+
+
+def test_a_month_that_is_not_a_month_is_404(world, api_as):
+    for bad in ("2016-13", "16-11", "1989-12", "2016-11.pdf"):
+        assert_problem(api_as(world.auditor).get(f"/api/v1/summaries/{bad}"), 404)
+
+
+def test_csv_opens_in_excel_with_chinese_intact(world, setup, api_as):
+    response = api_as(world.auditor).get(URL + ".csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert f"summary-{MONTH}.csv" in response.headers["Content-Disposition"]
+    raw = response.data
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 4
+    by_id = {r["Smelter ID 编号"]: r for r in rows}
+    c = by_id[str(setup.smelter_c.id)]
+    assert c["Smelter 冶炼厂"] == "包头铝厂 C"
+    assert c["Enterprise 企业"] == world.ent_a.name and "铝业" in world.ent_a.name
+    assert c["Province name 省份名称"] == "内蒙古自治区"
+    assert (c["Built t/a 建成产能"], c["Return 月报"], c["Reported operating t/a 实际运行产能"]) == (
+        "800000", "missing", "")
+    a = by_id[str(world.smelter_a.id)]
+    assert (a["Deviation t/a 偏差"], a["Above approved 超出核准"]) == ("50000", "yes")
+    total = rows[-1]
+    assert total["Smelter 冶炼厂"] == "TOTAL 合计"
+    assert int(total["Operating t/a 运行产能"]) == TOTALS["operating_tpa"]
+    assert int(total["Pending additions t/a 待批新增"]) == TOTALS["pending_additions_tpa"]
+    assert sum(int(r["Built t/a 建成产能"]) for r in rows[:-1]) == int(total["Built t/a 建成产能"])
+
+
+def test_csv_text_that_looks_like_a_formula_is_quoted(world, factory, api_as):
+    factory.smelter(world.ent_a, name="=HYPERLINK(\"http://x\")")
+    rows = list(csv.reader(io.StringIO(api_as(world.auditor).get(URL + ".csv").data.decode("utf-8-sig"))))
+    names = [r[1] for r in rows]
+    assert "'=HYPERLINK(\"http://x\")" in names
+
+
+def test_xlsx_has_a_formatted_sheet_per_section(world, setup, api_as):
+    response = api_as(world.auditor).get(URL + ".xlsx")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Summary 概要", "Smelters 冶炼厂", "Enterprises 企业", "Provinces 省份",
+                               "Caps 总量控制", "Exceptions 异常"]
+    sheet = book["Smelters 冶炼厂"]
+    header = [cell.value for cell in sheet[1]]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    built = header.index("Built t/a 建成产能") + 1
+    names = {sheet.cell(row=r, column=2).value: r for r in range(2, sheet.max_row + 1)}
+    c_row = names["包头铝厂 C"]
+    assert sheet.cell(row=c_row, column=built).value == 800_000
+    assert sheet.cell(row=c_row, column=built).number_format == "#,##0"
+    assert sheet.cell(row=sheet.max_row, column=2).value == "TOTAL 合计"
+    assert sheet.cell(row=sheet.max_row, column=built).value == TOTALS["built_tpa"]
+    assert sheet.column_dimensions["B"].width >= len("包头铝厂 C")
+    caps = book["Caps 总量控制"]
+    assert caps.cell(row=2, column=2).value == "全国运行产能"
+    assert caps.cell(row=2, column=10).value == "warning"
+    kinds = [row[0] for row in book["Exceptions 异常"].iter_rows(min_row=2, values_only=True)]
+    assert kinds == ["cap_warning", "operating_above_approved", "missing_return"]
+    overview = dict(book["Summary 概要"].iter_rows(min_row=2, values_only=True))
+    assert overview["Month 月份"] == MONTH
+    assert overview["Idle t/a 闲置产能"] == TOTALS["idle_tpa"]
+    enterprises = book["Enterprises 企业"]
+    assert {enterprises.cell(row=r, column=2).value for r in (2, 3)} == {world.ent_a.name, world.ent_b.name}
+
+
+def test_only_an_admin_closes_or_corrects(world, setup, api_as):
+    for role in ("reviewer", "auditor", "filer_a"):
+        client = api_as(getattr(world, role))
+        assert_problem(client.post(URL + "/close"), 403)
+        assert_problem(client.post(URL + "/corrections", json={"note": "x"}), 403)
