@@ -1,90 +1,18 @@
-"""Sign-in, sign-out and the start page; every other page needs a login."""
+"""The web blueprint with every page module attached (imported for their routes)."""
 
-from __future__ import annotations
-
-from urllib.parse import urlsplit
-
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
+from registry.web import (  # noqa: F401  (each module adds its routes to bp)
+    account,
+    auth_views,
+    bp,
+    caps_views,
+    dashboard,
+    display,
+    filings_views,
+    review,
+    smelters_views,
 )
-from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from registry.web.admin import admin_bp
 
-from registry.auth.services import authenticate
-from registry.extensions import db, limiter
-from registry.web.forms import LoginForm
+bp.register_blueprint(admin_bp)
 
-bp = Blueprint("web", __name__)
-
-PUBLIC_ENDPOINTS = {"web.login", "web.set_language", "static"}
-
-
-@bp.before_app_request
-def require_login():
-    """Deny by default: web pages other than the allow-list need a session."""
-    if request.path.startswith("/api/") or request.endpoint in PUBLIC_ENDPOINTS:
-        return None
-    if request.endpoint is None:  # 404: let the error handler answer
-        return None
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
-
-
-def _safe_next(target: str | None) -> str:
-    """Only redirect to a path on this site after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("web.index")
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302,
-               error_message="Too many failed sign-ins. Wait a few minutes and try again.")
-def login():
-    form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            session.clear()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append(_("Wrong e-mail or password."))
-        return render_template("login.html", form=form), 200
-    return render_template("login.html", form=form)
-
-
-@bp.route("/logout", methods=["POST"])
-@login_required
-def logout():
-    logout_user()
-    session.clear()
-    flash(_("You have signed out."))
-    return redirect(url_for("web.login"))
-
-
-@bp.route("/language/<code>", methods=["POST"])
-def set_language(code: str):
-    """Remember the chosen language (in the account too when signed in)."""
-    if code in current_app.config["LANGUAGES"]:
-        session["locale"] = code
-        if current_user.is_authenticated:
-            current_user.locale = code
-            db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
-
-
-@bp.route("/")
-def index():
-    return render_template("index.html")
+__all__ = ["bp"]

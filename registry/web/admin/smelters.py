@@ -1,0 +1,49 @@
+"""Admin: smelters and their baselines."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.extensions import db
+from registry.members.models import POWER_SOURCES, Enterprise
+from registry.members.schemas import SmelterIn
+from registry.members.services import create_smelter, get_smelter, smelters_for, update_smelter
+from registry.web import labels
+from registry.web.admin import admin_bp
+from registry.web.admin.common import enterprise_choices, province_choices, save_form
+from registry.web.forms import SmelterForm
+
+FIELDS = ("enterprise_id", "name", "province", "baseline_month", "baseline_built_tpa",
+          "baseline_operating_tpa", "cell_amperage_ka", "power_source")
+
+
+def _form(**kwargs) -> SmelterForm:
+    form = SmelterForm(**kwargs)
+    form.enterprise_id.choices = enterprise_choices(current_user, _("Choose an enterprise"))
+    form.province.choices = province_choices(_("Choose a province"))
+    form.power_source.choices = [(p, str(labels.POWER_SOURCES[p])) for p in POWER_SOURCES]
+    return form
+
+
+@admin_bp.route("/smelters")
+def smelters():
+    rows = list(db.session.scalars(smelters_for(current_user)))
+    enterprises = {e.id: e for e in db.session.scalars(db.select(Enterprise))}
+    return render_template("admin/smelters.html", smelters=rows, enterprises=enterprises)
+
+
+@admin_bp.route("/smelters/new", methods=["GET", "POST"])
+def smelter_new():
+    return save_form(_form(), SmelterIn(), FIELDS, lambda data: create_smelter(data, current_user),
+                     title=_("New smelter"), back="web.admin.smelters", done=_("Smelter registered."))
+
+
+@admin_bp.route("/smelters/<int:smelter_id>", methods=["GET", "POST"])
+def smelter_edit(smelter_id: int):
+    smelter = get_smelter(current_user, smelter_id)
+    return save_form(_form(obj=smelter), SmelterIn(), FIELDS,
+                     lambda data: update_smelter(smelter, data, current_user),
+                     title=_("Edit %(name)s", name=smelter.name), back="web.admin.smelters",
+                     nullable=("cell_amperage_ka",))

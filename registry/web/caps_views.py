@@ -1,0 +1,43 @@
+"""Caps: each cap's usage against its limit over its period, as a chart and a table."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.caps.services import caps_for, get_cap
+from registry.caps.usage import usage_report
+from registry.extensions import db
+from registry.members.models import Enterprise
+from registry.web import bp
+from registry.web.charts import line_chart, svg_response
+from registry.web.dashboard import STATUS_ORDER
+
+TABLE_MONTHS = 24  # the table lists the busiest months; the chart shows them all
+
+
+@bp.route("/caps")
+def caps():
+    """Every cap this user may see with its worst month, its chart and its busiest months."""
+    entries = []
+    for cap in db.session.scalars(caps_for(current_user)):
+        rows = usage_report(cap, cap.period_from, cap.period_to)
+        peak = max(rows, key=lambda r: (STATUS_ORDER[r["pending_status"]], r["pending_tpa"])) if rows else None
+        busiest = sorted(rows, key=lambda r: -r["pending_tpa"])[:6]
+        entries.append({"cap": cap, "peak": peak, "rows": sorted(busiest, key=lambda r: r["month"]),
+                        "enterprise": db.session.get(Enterprise, cap.scope_enterprise_id)
+                        if cap.scope_enterprise_id else None})
+    return render_template("caps/list.html", entries=entries)
+
+
+@bp.route("/caps/<int:cap_id>/usage.svg")
+def cap_chart(cap_id: int):
+    """Approved and pending usage against the limit, month by month, as an SVG chart."""
+    cap = get_cap(current_user, cap_id)
+    rows = usage_report(cap, cap.period_from, cap.period_to)
+    chart = line_chart(_("Usage against the limit (t/a)"), [r["month"] for r in rows])
+    chart.add(_("Approved"), [r["approved_tpa"] for r in rows])
+    chart.add(_("With pending filings"), [r["pending_tpa"] for r in rows], stroke_style={"dasharray": "6,4"})
+    chart.add(_("Limit"), [r["limit_tpa"] for r in rows], show_dots=False, stroke_style={"width": 3})
+    return svg_response(chart)

@@ -1,0 +1,54 @@
+"""The start page: what each role needs first."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user
+
+from registry import months
+from registry.caps.services import caps_for, surge_status
+from registry.caps.usage import usage_report
+from registry.extensions import db
+from registry.filings.models import DRAFT, RETURNED, SUBMITTED, Filing
+from registry.filings.services import filings_for
+from registry.ledger import positions_at
+from registry.members.services import smelters_for
+from registry.web import bp
+
+OPEN_STATUSES = (DRAFT, SUBMITTED, RETURNED)
+STATUS_ORDER = {"ok": 0, "warning": 1, "breach": 2}
+
+
+def cap_overview(user) -> list[dict]:
+    """Each active cap with its usage now (or at its period's busiest month when now is outside it)."""
+    this_month = months.current()
+    overview = []
+    for cap in db.session.scalars(caps_for(user, active=True)):
+        rows = usage_report(cap, cap.period_from, cap.period_to)
+        if not rows:
+            continue
+        current = next((r for r in rows if r["month"] == this_month), None)
+        peak = max(rows, key=lambda r: (STATUS_ORDER[r["pending_status"]], r["pending_tpa"]))
+        overview.append({"cap": cap, "now": current, "peak": peak})
+    return overview
+
+
+@bp.route("/")
+def index():
+    """A filer: its smelters, their positions and its open filings. Staff: queue, caps, surge."""
+    this_month = months.current()
+    if current_user.is_staff:
+        queue_size = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Filing).where(Filing.status == SUBMITTED))
+        oldest = db.session.scalar(
+            sa.select(sa.func.min(Filing.submitted_at)).where(Filing.status == SUBMITTED))
+        return render_template("dashboard_staff.html", queue_size=queue_size, oldest=oldest,
+                               caps=cap_overview(current_user), surge=surge_status(this_month))
+    smelters = list(db.session.scalars(smelters_for(current_user)))
+    positions = positions_at(smelters, this_month)
+    open_filings = list(db.session.scalars(
+        filings_for(current_user).where(Filing.status.in_(OPEN_STATUSES))
+        .order_by(None).order_by(Filing.effective_month, Filing.id)))
+    return render_template("dashboard_filer.html", smelters=smelters, positions=positions,
+                           open_filings=open_filings, caps=cap_overview(current_user))

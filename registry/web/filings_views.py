@@ -1,0 +1,197 @@
+"""Filings: list, new, detail with history and actions, edit, and the workflow steps."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.audit.models import AuditEvent
+from registry.auth.models import User
+from registry.auth.permissions import require_role
+from registry.auth.roles import FILER
+from registry.errors import settle_refusal
+from registry.extensions import db
+from registry.filings import services, workflow
+from registry.filings.models import KINDS, STATUSES
+from registry.filings.schemas import FilingFilter, FilingIn, FilingPatch, TransitionIn
+from registry.ledger import position_at
+from registry.members.models import Enterprise
+from registry.members.services import enterprises_for, smelters_for
+from registry.problems import Problem, RuleBroken
+from registry.reference.provinces import PROVINCES
+from registry.rest.paging import paginate
+from registry.web import bp, labels
+from registry.web.display import is_chinese
+from registry.web.formkit import load, show_problem
+from registry.web.forms import ActionForm, FilingFilterForm, FilingForm, NoteForm
+
+FORM_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "notes", "cell_count",
+               "cell_amperage_ka")
+OPTIONAL_FIELDS = ("cell_count", "cell_amperage_ka")
+PAGE_SIZE = 25
+
+
+def _smelter_choices(blank: str) -> list[tuple]:
+    smelters = db.session.scalars(smelters_for(current_user))
+    return [("", blank)] + [(s.id, s.name) for s in smelters]
+
+
+def _kind_choices(blank: str | None = None) -> list[tuple]:
+    head = [("", blank)] if blank else []
+    return head + [(k, str(labels.KINDS[k])) for k in KINDS]
+
+
+@bp.route("/filings")
+def filings():
+    """Filings this user may see, newest first, with the API's filters and paging."""
+    form = FilingFilterForm(request.args)
+    form.status.choices = [("", _("Any status"))] + [(s, str(labels.STATUSES[s])) for s in STATUSES]
+    form.kind.choices = _kind_choices(_("Any kind"))
+    form.smelter_id.choices = _smelter_choices(_("Any smelter"))
+    form.enterprise_id.choices = [("", _("Any enterprise"))] + [
+        (e.id, e.name) for e in db.session.scalars(enterprises_for(current_user))]
+    form.province.choices = [("", _("Any province"))] + [
+        (code, zh if is_chinese() else en) for code, zh, en in PROVINCES]
+    filters = {}
+    if request.args:
+        form.validate()
+        loaded = load(form, FilingFilter(), ("status", "kind", "smelter_id", "enterprise_id", "province",
+                                             "effective_from", "effective_to"))
+        filters = loaded or {}
+    page = request.args.get("page", 1, type=int)
+    page = min(max(page, 1), 100_000)
+    stmt = services.filings_for(current_user, filters).order_by(None).order_by(sa.desc(services.Filing.id))
+    items, headers = paginate(stmt, page, PAGE_SIZE)
+    meta = json.loads(headers["X-Pagination"])
+    enterprises = {e.id: e for e in db.session.scalars(
+        sa.select(Enterprise).where(Enterprise.id.in_({f.smelter.enterprise_id for f in items})))}
+    return render_template("filings/list.html", form=form, filings=items, meta=meta, enterprises=enterprises)
+
+
+@bp.route("/filings/new", methods=["GET", "POST"])
+def filing_new():
+    """A new draft (filers); the form comes back with messages beside the fields."""
+    require_role(current_user, FILER)
+    form = FilingForm()
+    form.smelter_id.choices = _smelter_choices(_("Choose a smelter"))
+    form.kind.choices = _kind_choices(_("Choose a kind"))
+    if request.method == "GET" and request.args.get("smelter_id", type=int):
+        form.smelter_id.data = request.args.get("smelter_id", type=int)
+    if form.validate_on_submit():
+        data = load(form, FilingIn(), FORM_FIELDS)
+        if data is not None:
+            try:
+                filing = services.create_filing(data, current_user)
+            except Problem as problem:
+                show_problem(form, problem)
+            else:
+                db.session.commit()
+                flash(_("Draft saved. Check it, then submit it for review."), "info")
+                return redirect(url_for("web.filing_detail", filing_id=filing.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("filings/form.html", form=form, filing=None), status
+
+
+@bp.route("/filings/<int:filing_id>/edit", methods=["GET", "POST"])
+def filing_edit(filing_id: int):
+    """Edit a draft or returned filing (its enterprise's filer)."""
+    filing = services.get_filing(current_user, filing_id)
+    require_role(current_user, FILER)
+    form = FilingForm(obj=filing)
+    del form.smelter_id
+    form.kind.choices = _kind_choices()
+    if form.validate_on_submit():
+        cleared = {name: None for name in OPTIONAL_FIELDS if form[name].data is None}
+        data = load(form, FilingPatch(), tuple(f for f in FORM_FIELDS if f != "smelter_id"))
+        if data is not None:
+            try:
+                services.update_filing(filing, {**cleared, **data}, current_user)
+            except Problem as problem:
+                show_problem(form, problem)
+            else:
+                db.session.commit()
+                flash(_("Changes saved."), "info")
+                return redirect(url_for("web.filing_detail", filing_id=filing.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("filings/form.html", form=form, filing=filing), status
+
+
+def history(filing_id: int) -> list[tuple[AuditEvent, str | None]]:
+    """The filing's audit trail with who acted, oldest first."""
+    return list(db.session.execute(
+        sa.select(AuditEvent, User.email)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity_type == "filing", AuditEvent.entity_id == filing_id)
+        .order_by(AuditEvent.id)
+    ).tuples())
+
+
+def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = None,
+                  note_forms: dict | None = None):
+    """The filing page: facts, position, cap preview, history and the actions allowed now."""
+    from registry.caps.services import approval_preview
+
+    actions = workflow.allowed_actions(filing, current_user)
+    note_forms = note_forms or {}
+    forms = {action: note_forms.get(action) or (NoteForm() if workflow.TRANSITIONS[action].note_required
+                                               else ActionForm())
+             for action in actions}
+    preview = approval_preview(filing) if current_user.is_staff else []
+    enterprise = db.session.get(Enterprise, filing.smelter.enterprise_id)
+    return render_template(
+        "filings/detail.html", filing=filing, enterprise=enterprise, actions=actions, forms=forms,
+        preview=preview, refusal=refusal, history=history(filing.id),
+        position=position_at(filing.smelter, filing.effective_month),
+        editable=filing.status in services.EDITABLE and current_user.role == FILER,
+    ), status
+
+
+@bp.route("/filings/<int:filing_id>")
+def filing_detail(filing_id: int):
+    return render_detail(services.get_filing(current_user, filing_id))
+
+
+def _done_message(action: str) -> str:
+    return {
+        "submit": _("Filing submitted for review."),
+        "withdraw": _("Filing withdrawn."),
+        "approve": _("Filing approved."),
+        "reject": _("Filing rejected."),
+        "return": _("Filing returned to the filer for changes."),
+    }[action]
+
+
+@bp.route("/filings/<int:filing_id>/<action>", methods=["POST"])
+def filing_action(filing_id: int, action: str):
+    """One workflow step through the same service as the API; a refusal shows its figures."""
+    if action not in workflow.TRANSITIONS:
+        abort(404)
+    spec = workflow.TRANSITIONS[action]
+    form = NoteForm() if spec.note_required else ActionForm()
+    filing = services.get_filing(current_user, filing_id)
+    if not form.validate_on_submit():
+        abort(400)
+    note = None
+    if spec.note_required:
+        data = load(form, TransitionIn(), ("note",))
+        if data is None:
+            return render_detail(filing, status=422, note_forms={action: form})
+        note = data.get("note")
+    try:
+        workflow.transition(filing_id, action, current_user, note)
+    except RuleBroken as refusal:
+        settle_refusal(refusal)
+        return render_detail(services.get_filing(current_user, filing_id), status=409, refusal=refusal)
+    except Problem as problem:
+        show_problem(form if spec.note_required else None, problem)
+        return render_detail(services.get_filing(current_user, filing_id), status=problem.status,
+                             note_forms={action: form} if spec.note_required else None)
+    db.session.commit()
+    flash(_done_message(action), "info")
+    if request.form.get("next") == "review" and current_user.is_staff:
+        return redirect(url_for("web.review"))
+    return redirect(url_for("web.filing_detail", filing_id=filing_id))

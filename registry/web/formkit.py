@@ -1,0 +1,73 @@
+"""Glue between Flask-WTF forms, the API's schemas and the services' Problems.
+
+A form only parses and renders; the API's marshmallow schema checks the
+shape (so the web and the API accept exactly the same input) and the
+service checks the rules. Their messages land beside the fields they name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import flash
+from flask_wtf import FlaskForm
+
+from registry.errors import settle_refusal
+from registry.problems import Problem
+from registry.web.messages import translate
+
+# Problems a form answers in place; 403 and 404 go to the error pages.
+FORM_STATUSES = (409, 412, 422)
+
+
+def _add_error(form: FlaskForm, name: str, message: str) -> bool:
+    """Put ``message`` beside field ``name``; False when the form has no such field."""
+    field = form._fields.get(name)
+    if field is None:
+        return False
+    field.errors = [*field.errors, translate(message)]
+    return True
+
+
+def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields' parsed values, leaving out the empty ones (the schema decides on them)."""
+    values = {}
+    for name in names:
+        value = form[name].data
+        if isinstance(value, str):
+            value = value.strip()
+        if value not in (None, ""):
+            values[name] = value
+    return values
+
+
+def load(form: FlaskForm, schema: ma.Schema, names: tuple[str, ...], **extra: Any) -> dict | None:
+    """The form's data through the API's schema, or None with the messages on the form."""
+    data = {**form_values(form, names), **extra}
+    try:
+        return schema.load(data)
+    except ma.ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        for name, field_messages in messages.items():
+            for message in field_messages if isinstance(field_messages, list) else [str(field_messages)]:
+                if not _add_error(form, name, message):
+                    flash(translate(message), "error")
+        return None
+
+
+def show_problem(form: FlaskForm | None, problem: Problem) -> None:
+    """A service's refusal on the page: errors beside fields, the detail as a message.
+
+    Whatever the request changed is rolled back; an audit event the refusal
+    carries (a refused approval) is kept, as the API does.
+    """
+    if problem.status not in FORM_STATUSES:
+        raise problem
+    settle_refusal(problem)
+    placed = False
+    for name, messages in (problem.errors or {}).items():
+        for message in messages:
+            placed = (form is not None and _add_error(form, name, message)) or placed
+    if not placed:
+        flash(translate(problem.detail), "error")

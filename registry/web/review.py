@@ -1,0 +1,34 @@
+"""The reviewer's queue: submitted filings, oldest first, with what approval would do to the caps."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user
+
+from registry.auth.permissions import require_role
+from registry.auth.roles import DECIDERS, STAFF
+from registry.caps.services import approval_preview, surge_status
+from registry.extensions import db
+from registry.filings.models import SUBMITTED, Filing
+from registry.filings.services import filings_for
+from registry.web import bp
+from registry.web.forms import ActionForm, NoteForm
+
+QUEUE_LIMIT = 200  # a queue longer than this is read through /filings and its paging
+
+
+@bp.route("/review")
+def review():
+    """Submitted filings oldest first; each with its cap preview and the decision buttons."""
+    require_role(current_user, *STAFF)
+    stmt = (filings_for(current_user, {"status": SUBMITTED}).order_by(None)
+            .order_by(Filing.submitted_at, Filing.id))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    queue = list(db.session.scalars(stmt.limit(QUEUE_LIMIT)))
+    months = sorted({f.effective_month for f in queue})
+    surges = {month: surge_status(month) for month in months}
+    items = [{"filing": f, "preview": approval_preview(f), "surge": surges[f.effective_month]} for f in queue]
+    may_decide = current_user.role in DECIDERS
+    return render_template("review/queue.html", items=items, total=total, may_decide=may_decide,
+                           approve_form=ActionForm(), note_form=NoteForm())

@@ -1,0 +1,85 @@
+"""Smelters: the list with today's positions, and each smelter's positions over time."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry import months
+from registry.extensions import db
+from registry.filings.models import Filing
+from registry.filings.services import filings_for
+from registry.ledger import positions_at, positions_by_month
+from registry.members.models import Enterprise, Smelter
+from registry.members.services import get_smelter, smelters_for
+from registry.web import bp
+from registry.web.charts import line_chart, svg_response
+
+MAX_MONTHS = 240
+
+
+@bp.route("/smelters")
+def smelters():
+    """The smelters this user may see, with this month's position (one grouped query)."""
+    rows = list(db.session.scalars(smelters_for(current_user).order_by(None)
+                                   .order_by(Smelter.enterprise_id, Smelter.id)))
+    this_month = months.current()
+    enterprises = {e.id: e for e in db.session.scalars(
+        sa.select(Enterprise).where(Enterprise.id.in_({s.enterprise_id for s in rows})))}
+    return render_template("smelters/list.html", smelters=rows, positions=positions_at(rows, this_month),
+                           enterprises=enterprises, month=this_month)
+
+
+def chart_range(smelter) -> tuple[str, str]:
+    """From the baseline to a few months past the smelter's last filing (or ?from=&to=)."""
+    last_filing = db.session.scalar(
+        sa.select(sa.func.max(Filing.effective_month)).where(Filing.smelter_id == smelter.id))
+    first = request.args.get("from") or smelter.baseline_month
+    last = request.args.get("to") or max(months.add(last_filing or smelter.baseline_month, 6),
+                                         months.add(smelter.baseline_month, 23))
+    if not (months.is_month(first) and months.is_month(last)) or first > last:
+        first, last = smelter.baseline_month, months.add(smelter.baseline_month, 23)
+    if months.count(first, last) > MAX_MONTHS:
+        first = months.add(last, -(MAX_MONTHS - 1))
+    return first, last
+
+
+def changes(positions) -> list:
+    """The months where the position changes, for the table under the chart."""
+    out, previous = [], None
+    for position in positions:
+        key = (position.built_tpa, position.operating_tpa)
+        if key != previous:
+            out.append(position)
+            previous = key
+    return out
+
+
+@bp.route("/smelters/<int:smelter_id>")
+def smelter_detail(smelter_id: int):
+    """A smelter: baseline, position now, positions over time, its filings."""
+    smelter = get_smelter(current_user, smelter_id)
+    first, last = chart_range(smelter)
+    positions = positions_by_month(smelter, first, last)
+    now = positions_at([smelter], months.current())[smelter.id]
+    recent = list(db.session.scalars(
+        filings_for(current_user, {"smelter_id": smelter.id}).order_by(None)
+        .order_by(Filing.effective_month.desc(), Filing.id.desc()).limit(50)))
+    return render_template("smelters/detail.html", smelter=smelter, positions=changes(positions),
+                           first=first, last=last, now=now, filings=recent,
+                           enterprise=db.session.get(Enterprise, smelter.enterprise_id))
+
+
+@bp.route("/smelters/<int:smelter_id>/positions.svg")
+def smelter_chart(smelter_id: int):
+    """Built and operating capacity month by month, as an SVG chart."""
+    smelter = get_smelter(current_user, smelter_id)
+    first, last = chart_range(smelter)
+    positions = positions_by_month(smelter, first, last)
+    chart = line_chart(_("Capacity by month (t/a)"), [p.month for p in positions])
+    chart.add(_("Built"), [p.built_tpa for p in positions])
+    chart.add(_("Operating"), [p.operating_tpa for p in positions])
+    chart.add(_("Idle"), [p.idle_tpa for p in positions])
+    return svg_response(chart)
