@@ -66,3 +66,28 @@ def test_transfer_above_remaining_is_shown_beside_the_tonnes(app, client, world,
 def test_indicator_pages_need_a_login(client):
     response = client.get("/indicators")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_filing_detail_and_review_queue_show_the_cover(app, client, factory, api_as):
+    ent = factory.enterprise(province="32")  # Jiangsu, 1.25
+    smelter = factory.smelter(ent)
+    filer = factory.user("filer", ent)
+    ind = closure_indicator(factory, app, smelter, filer, 200_000)
+    short = new_capacity(factory, smelter, filer, 100_000, [(ind.id, 100_000)])
+    covered = new_capacity(factory, smelter, filer, 80_000, [(ind.id, 100_000)])
+    reviewer = factory.user("reviewer")
+    sign_in(client, reviewer)
+
+    detail = client.get(f"/filings/{short.id}").get_data(as_text=True)
+    assert "Replacement cover" in detail
+    assert "125,000" in detail and "25,000" in detail  # required, shortfall
+    assert f'href="/indicators/{ind.id}"' in detail
+
+    queue = client.get("/review").get_data(as_text=True)
+    assert queue.count("Replacement cover") == 2
+    assert "short by" in queue and "100,000" in queue
+
+    assert api_as(reviewer).post(f"/api/v1/filings/{covered.id}/approve").status_code == 200
+    assert "Consumed on approval" in client.get(f"/filings/{covered.id}").get_data(as_text=True)
+    restart = factory.filing(smelter, filer, status="submitted")
+    assert "Replacement cover" not in client.get(f"/filings/{restart.id}").get_data(as_text=True)

@@ -6,7 +6,7 @@ import json
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from registry.members.models import Enterprise, Smelter
 from registry.problems import Problem
 from registry.reference.provinces import PROVINCES
 from registry.replacement import services
+from registry.replacement.cover import cover_summaries
 from registry.replacement.forms import TransferForm
 from registry.replacement.lineage import lineage
 from registry.replacement.schemas import IndicatorFilter, TransferIn
@@ -35,6 +36,17 @@ def _names(model, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(sa.select(model.id, model.name).where(model.id.in_(ids))).all())
+
+
+@bp.app_template_global("cover_of")
+def cover_of(filing, among=None) -> dict | None:
+    """``cover_summary`` for templates; with ``among`` (a page's filings) all are read in one go."""
+    cache = g.setdefault("replacement_covers", {})
+    if filing.id not in cache:
+        batch = [filing, *(other for other in (among or ()) if other.id not in cache)]
+        found = cover_summaries(batch)
+        cache.update({each.id: found.get(each.id) for each in batch})
+    return cache[filing.id]
 
 
 @bp.route("/indicators")
