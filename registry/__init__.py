@@ -85,10 +85,12 @@ def register_api(app: Flask) -> None:
 
 def register_web(app: Flask) -> None:
     from registry.replacement.views import bp as replacement
+    from registry.summaries.views import bp as summary_pages
     from registry.web.views import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(replacement)
+    app.register_blueprint(summary_pages)
 
 
 def register_hooks(app: Flask) -> None:

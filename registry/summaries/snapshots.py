@@ -65,7 +65,7 @@ def _store(month: str, revision: int, body: dict[str, Any], actor, note: str) ->
             db.session.add(snapshot)
     except sa.exc.IntegrityError:
         raise Conflict(f"{month} revision {revision} was published by someone else just now; "
-                       f"reload the summary.", month=month) from None
+                       f"reload the summary.", month=month, slug="summary-raced") from None
     record(actor, "summary", snapshot.id, "close" if revision == 1 else "correct",
            after={"month": month, "revision": revision, "sha256": snapshot.sha256, "note": note})
     return snapshot
@@ -76,9 +76,10 @@ def close_month(month: str, actor, today: dt.date | None = None) -> SummarySnaps
     require_role(actor, ADMIN)
     if month >= current():
         raise InvalidInput("month", f"{month} has not ended; a month can be closed from the month after.",
-                           month=month)
+                           month=month, slug="month-not-ended")
     if revisions(month):
-        raise Conflict(f"{month} is already closed; publish a correction to change it.", month=month)
+        raise Conflict(f"{month} is already closed; publish a correction to change it.", month=month,
+                       slug="summary-closed")
     return _store(month, 1, build_summary(month, today), actor, "")
 
 
@@ -90,10 +91,12 @@ def publish_correction(month: str, note: str, actor, today: dt.date | None = Non
         raise InvalidInput("note", "Say what the correction corrects.")
     existing = revisions(month)
     if not existing:
-        raise Conflict(f"{month} is not closed; close it before publishing a correction.", month=month)
+        raise Conflict(f"{month} is not closed; close it before publishing a correction.", month=month,
+                       slug="summary-open")
     body = build_summary(month, today)
     if sha256_of(canonical_json(body)) == existing[-1].sha256:
-        raise Conflict(f"Nothing changed in {month} since revision {existing[-1].revision}.", month=month)
+        raise Conflict(f"Nothing changed in {month} since revision {existing[-1].revision}.", month=month,
+                       slug="summary-unchanged")
     return _store(month, existing[-1].revision + 1, body, actor, note)
 
 
