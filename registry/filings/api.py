@@ -58,9 +58,11 @@ class Filings(MethodView):
         earlier = services.find_idempotent(current_user, key, data)
         if earlier is not None:
             return with_etag(FilingOut(), earlier, 201)
-        filing = services.create_filing(data, current_user)
-        services.remember_idempotent(current_user, key, data, filing)
         try:
+            filing = services.create_filing(data, current_user)
+            # On PostgreSQL a concurrent retry's key blocks this flush until it commits,
+            # then this flush (not the commit) fails on the unique key.
+            services.remember_idempotent(current_user, key, data, filing)
             db.session.commit()
         except sa.exc.IntegrityError:
             # A concurrent retry with the same key committed first: answer with its filing.
