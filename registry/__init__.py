@@ -43,7 +43,7 @@ def register_extensions(app: Flask) -> None:
     from registry import models  # noqa: F401  (the schema, for Alembic)
     from registry.db import configure_sqlite
     from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from registry.i18n import select_locale
+    from registry.i18n import CatalogueDomain, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = CatalogueDomain()  # finds translations/zh_CN for Babel's zh_Hans_CN
     limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
