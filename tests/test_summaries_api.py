@@ -120,3 +120,46 @@ def test_only_an_admin_closes_or_corrects(world, setup, api_as):
         client = api_as(getattr(world, role))
         assert_problem(client.post(URL + "/close"), 403)
         assert_problem(client.post(URL + "/corrections", json={"note": "x"}), 403)
+
+
+TYPES = {"integer": int, "string": str, "boolean": bool, "object": dict, "array": list, "number": (int, float)}
+
+
+def conform(value, schema: dict, spec: dict, path: str = "$") -> list[str]:
+    """Where ``value`` breaks its OpenAPI schema (types, nullability, undeclared keys)."""
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if value is None:
+        return [] if schema.get("nullable") else [f"{path} is null"]
+    kind = schema.get("type")
+    if kind and (not isinstance(value, TYPES[kind]) or (kind == "integer" and isinstance(value, bool))):
+        return [f"{path} is not {kind}: {value!r}"]
+    problems = []
+    if kind == "object":
+        properties = schema.get("properties", {})
+        for key, inner in value.items():
+            if key in properties:
+                problems += conform(inner, properties[key], spec, f"{path}.{key}")
+            elif schema.get("additionalProperties") is False:
+                problems.append(f"{path}.{key} is not documented")
+    if kind == "array":
+        for index, item in enumerate(value):
+            problems += conform(item, schema.get("items", {}), spec, f"{path}[{index}]")
+    return problems
+
+
+def test_responses_match_the_openapi_document(factory, world, setup, api_as):
+    admin = api_as(world.admin)
+    spec = admin.get("/api/v1/openapi.json").json
+    summary = {"$ref": "#/components/schemas/SummaryOut"}
+    assert conform(admin.get(URL).json, summary, spec) == []
+    admin.post(URL + "/close")
+    factory.filing(world.smelter_b, world.filer_b, "curtailment", 10_000, MONTH, status="approved")
+    closed = admin.get(URL).json
+    assert closed["amendments"]["changed"]
+    assert conform(closed, summary, spec) == []
+    assert conform(api_as(world.filer_a).get(URL).json, summary, spec) == []
+    revisions = admin.get(URL + "/revisions").json
+    assert conform(revisions, {"type": "array", "items": {"$ref": "#/components/schemas/RevisionOut"}}, spec) == []
+    returns = admin.get("/api/v1/monthly-returns").json
+    assert conform(returns, {"type": "array", "items": {"$ref": "#/components/schemas/ReturnOut"}}, spec) == []

@@ -23,7 +23,11 @@ from registry.summaries.exports import to_csv, to_xlsx
 from registry.summaries.schemas import CorrectionIn, RevisionOut, SummaryOut
 
 blp = Blueprint("summaries", __name__, url_prefix="/api/v1/summaries",
-                description="Monthly compliance summaries; a closed month is frozen and hashed.")
+                description="Monthly compliance summaries; a closed month is frozen and hashed. "
+                            "Staff and auditors see the whole summary; a filer sees the national totals, "
+                            "utilisation, the caps covering its enterprise and its own enterprise's rows, "
+                            "exceptions and amendments (marked by `scope`). Only an admin closes a month "
+                            "or publishes a correction.")
 blp.record_once(install_month_converter)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -80,11 +80,20 @@ class ProvinceRowOut(TotalsOut):
 
 
 class ExceptionOut(ma.Schema):
+    """Cap exceptions carry the cap's figures; smelter exceptions the smelter's."""
+
     kind = Str(metadata={"enum": ["cap_breach", "cap_warning", "operating_above_approved", "missing_return"]})
     cap_id = Int()
+    cap_name = Str()
+    usage_tpa = Int()
+    limit_tpa = Int()
     smelter_id = Int()
+    smelter_name = Str()
     enterprise_id = Int()
-    detail = Str()
+    reported_operating_tpa = Int()
+    approved_operating_tpa = Int()
+    excess_tpa = Int()
+    detail = Str(metadata={"description": "The exception in English, with its figures."})
 
 
 class UtilisationOut(ma.Schema):
