@@ -75,7 +75,38 @@ def seed_demo_command() -> None:
         click.echo(f"  {email:32} {password:22} {role}")
 
 
+@click.command("seed-scale")
+@click.option("--enterprises", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--smelters", default=500, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--months", default=120, show_default=True, type=click.IntRange(1, 600))
+@click.option("--filings", default=200_000, show_default=True, type=click.IntRange(0, 100_000_000))
+@click.option("--seed", default=1, show_default=True, help="The same seed gives the same data set.")
+@click.option("--start", default="2016-01", show_default=True, help="First month (YYYY-MM).")
+@click.option("--append", is_flag=True, help="Add to a database that already has filings.")
+def seed_scale_command(enterprises: int, smelters: int, months: int, filings: int, seed: int, start: str,
+                       append: bool) -> None:
+    """Load a large synthetic data set for performance work (bulk inserts, one commit)."""
+    from registry.months import is_month
+    from registry.problems import Problem
+    from registry.scale import SCALE_PASSWORD, ScaleSpec, generate
+
+    if not is_month(start):
+        _fail("--start must be a month, YYYY-MM.")
+    if smelters < enterprises:
+        _fail("Give at least one smelter per enterprise (--smelters >= --enterprises).")
+    spec = ScaleSpec(enterprises, smelters, months, filings, seed, start)
+    try:
+        with click.progressbar(length=filings, label="Filings", show_pos=True) as bar:
+            counts = generate(spec, append=append, progress=bar.update)
+    except Problem as problem:
+        _fail(problem.detail)
+    db.session.commit()
+    click.echo("Wrote " + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + ".")
+    click.echo(f"Every scale user (scale-<role>-<id>@scale.example) has the password {SCALE_PASSWORD}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)
