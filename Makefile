@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast lint translations browser-deps bench-smoke clean
+.PHONY: run test test-fast lint translations browser-deps bench-deps bench bench-smoke clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,23 @@ browser-deps:
 	fi
 
 ## test: set up and run every test (SQLite always, PostgreSQL when it answers)
-test: $(VENV)/.dev translations browser-deps
+test: $(VENV)/.dev translations browser-deps bench-deps
 	$(BIN)/python -m pytest
+
+## bench-deps: wrk (Debian), the HTTP load generator of bench/
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+## bench: SQLite and PostgreSQL at 2,000 and 200,000 filings (about 10 minutes); see bench/RESULTS.md
+bench: $(VENV)/.dev bench-deps
+	$(BIN)/python -m bench.run
+
+## bench-smoke: the tiny size on SQLite only (seconds), as the test suite runs it
+bench-smoke: $(VENV)/.dev bench-deps
+	$(BIN)/python -m bench.run --smoke --backends sqlite
 
 ## lint: ruff over the package and the tests
 lint: $(VENV)/.dev

@@ -1,0 +1,1 @@
+"""Benchmarks of the registry against a bare endpoint and hand-written SQL (``python -m bench.run``)."""
