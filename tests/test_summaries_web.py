@@ -76,6 +76,7 @@ def test_chinese_page_shows_chinese_names(client, world, setup):
     html = client.get(PAGE).get_data(as_text=True)
     assert 'lang="zh-CN"' in html
     assert "2016年11月" in html and "内蒙古自治区" in html
+    assert "月度合规汇总" in html and "全国合计" in html and "缺报" in html  # the catalogue (make translations)
     assert "内蒙古自治区" in client.get(f"{PAGE}/provinces.svg").get_data(as_text=True)
 
 

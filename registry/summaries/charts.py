@@ -26,7 +26,7 @@ def _options(title: str, height: int) -> dict[str, Any]:
 def cap_usage_chart(summary: dict[str, Any]) -> pygal.Graph:
     """Each cap's approved usage and usage with pending filings, as a percentage of its limit."""
     caps = summary["caps"]
-    chart = pygal.HorizontalBar(**_options(_("Cap usage, % of limit"), max(240, 90 + 56 * len(caps))),
+    chart = pygal.HorizontalBar(**_options(_("Cap usage against limit (%)"), max(240, 90 + 56 * len(caps))),
                                 value_formatter=lambda v: f"{v:,.1f} %")
     chart.x_labels = [cap["name"] for cap in caps]
 
