@@ -14,7 +14,7 @@ from registry.web import bp
 from registry.web.charts import line_chart, svg_response
 from registry.web.dashboard import STATUS_ORDER
 
-TABLE_MONTHS = 24  # the table lists the busiest months; the chart shows them all
+USAGE_BLUE, PENDING_ORANGE, LIMIT_RED = "#0b5cad", "#d97706", "#b91c1c"
 
 
 @bp.route("/caps")
@@ -36,8 +36,10 @@ def cap_chart(cap_id: int):
     """Approved and pending usage against the limit, month by month, as an SVG chart."""
     cap = get_cap(current_user, cap_id)
     rows = usage_report(cap, cap.period_from, cap.period_to)
-    chart = line_chart(_("Usage against the limit (t/a)"), [r["month"] for r in rows])
-    chart.add(_("Approved"), [r["approved_tpa"] for r in rows])
-    chart.add(_("With pending filings"), [r["pending_tpa"] for r in rows], stroke_style={"dasharray": "6,4"})
-    chart.add(_("Limit"), [r["limit_tpa"] for r in rows], show_dots=False, stroke_style={"width": 3})
+    chart = line_chart(_("Usage against the limit (t/a)"), [r["month"] for r in rows],
+                       colors=(USAGE_BLUE, PENDING_ORANGE, LIMIT_RED))
+    chart.add(_("Approved"), [r["approved_tpa"] for r in rows], stroke_style={"width": 3.5})
+    chart.add(_("With pending filings"), [r["pending_tpa"] for r in rows],
+              stroke_style={"width": 2.5, "dasharray": "8,5"})
+    chart.add(_("Limit"), [r["limit_tpa"] for r in rows], show_dots=False, stroke_style={"width": 2.5})
     return svg_response(chart)

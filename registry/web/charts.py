@@ -24,6 +24,11 @@ STYLE = Style(
     opacity_hover=".4",
     transition="0s",
     colors=("#0b5cad", "#c2410c", "#15803d", "#6d28d9", "#b91c1c"),
+    guide_stroke_color="#e3e8ee",
+    major_guide_stroke_color="#cfd8e2",
+    guide_stroke_dasharray="3,3",
+    major_guide_stroke_dasharray="3,3",
+    stroke_width=2.5,
     font_family=FONT,
     label_font_family=FONT,
     major_label_font_family=FONT,
@@ -39,12 +44,14 @@ STYLE = Style(
 )
 
 
-def line_chart(title: str, months: list[str], every: int | None = None) -> pygal.Line:
+def line_chart(title: str, months: list[str], every: int | None = None,
+               colors: tuple[str, ...] | None = None) -> pygal.Line:
     """A line chart over months, with readable month labels and no remote script."""
     every = every or max(1, len(months) // 12)
+    style = STYLE if colors is None else Style(**{**STYLE.to_dict(), "colors": colors})
     chart = pygal.Line(
-        js=[], style=STYLE, width=960, height=380, title=title, show_dots=len(months) <= 36,
-        dots_size=2.5, stroke_style={"width": 2.5}, x_label_rotation=0, show_minor_x_labels=False,
+        js=[], style=style, min_scale=4, max_scale=8, width=960, height=380, title=title, show_dots=len(months) <= 36,
+        dots_size=2.5, x_label_rotation=0, show_minor_x_labels=False,
         legend_at_bottom=True, legend_at_bottom_columns=3, truncate_legend=-1, truncate_label=-1,
         value_formatter=lambda v: f"{v:,.0f}" if v is not None else "", margin=16,
         x_labels_major_every=every, disable_xml_declaration=False, explicit_size=False,

@@ -26,7 +26,7 @@ from registry.reference.provinces import PROVINCES
 from registry.rest.paging import paginate
 from registry.web import bp, labels
 from registry.web.display import is_chinese
-from registry.web.formkit import load, show_problem
+from registry.web.formkit import load, show_problem, submitted
 from registry.web.forms import ActionForm, FilingFilterForm, FilingForm, NoteForm
 
 FORM_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "notes", "cell_count",
@@ -81,7 +81,7 @@ def filing_new():
     form.kind.choices = _kind_choices(_("Choose a kind"))
     if request.method == "GET" and request.args.get("smelter_id", type=int):
         form.smelter_id.data = request.args.get("smelter_id", type=int)
-    if form.validate_on_submit():
+    if submitted(form):
         data = load(form, FilingIn(), FORM_FIELDS)
         if data is not None:
             try:
@@ -104,7 +104,7 @@ def filing_edit(filing_id: int):
     form = FilingForm(obj=filing)
     del form.smelter_id
     form.kind.choices = _kind_choices()
-    if form.validate_on_submit():
+    if submitted(form):
         cleared = {name: None for name in OPTIONAL_FIELDS if form[name].data is None}
         data = load(form, FilingPatch(), tuple(f for f in FORM_FIELDS if f != "smelter_id"))
         if data is not None:
@@ -127,7 +127,7 @@ def history(filing_id: int) -> list[tuple[AuditEvent, str | None]]:
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(AuditEvent.entity_type == "filing", AuditEvent.entity_id == filing_id)
         .order_by(AuditEvent.id)
-    ).tuples())
+    ).all())
 
 
 def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = None,

@@ -42,11 +42,28 @@ def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
+def submitted(form: FlaskForm) -> bool:
+    """Whether the form was posted; runs the fields' own parsing so load() can see their errors.
+
+    CSRF is checked before any view runs (CSRFProtect), so a posted form here is genuine.
+    """
+    if not form.is_submitted():
+        return False
+    form.validate()
+    return True
+
+
 def load(form: FlaskForm, schema: ma.Schema, names: tuple[str, ...], **extra: Any) -> dict | None:
-    """The form's data through the API's schema, or None with the messages on the form."""
-    data = {**form_values(form, names), **extra}
+    """The form's data through the API's schema, or None with every message on the form.
+
+    Fields that did not parse (text in a number) keep their own message and
+    are not reported again as missing; the others are checked all at once.
+    """
+    unparsed = tuple(name for name in names if form[name].errors)
+    data = {name: value for name, value in form_values(form, names).items() if name not in unparsed}
+    data.update(extra)
     try:
-        return schema.load(data)
+        result = schema.load(data, partial=unparsed)
     except ma.ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
         for name, field_messages in messages.items():
@@ -54,6 +71,7 @@ def load(form: FlaskForm, schema: ma.Schema, names: tuple[str, ...], **extra: An
                 if not _add_error(form, name, message):
                     flash(translate(message), "error")
         return None
+    return None if unparsed else result
 
 
 def show_problem(form: FlaskForm | None, problem: Problem) -> None:

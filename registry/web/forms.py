@@ -28,17 +28,34 @@ def optional_int(value) -> int | None:
     return None if value in (None, "", "None") else int(value)
 
 
-class TonnesField(IntegerField):
-    """Whole tonnes; members type "120,000" or "120 000" as often as "120000"."""
+class WholeNumberField(IntegerField):
+    """A whole number in a text input; empty is None (the schema decides if it is required).
+
+    A text input rather than type=number, so members can type "120,000" or
+    "120 000" as they write tonnes; the separators are dropped here.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        render_kw = {"inputmode": "numeric", "type": "text", **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist:
-            valuelist = [valuelist[0].replace(",", "").replace(" ", "").replace("，", "")]
+            text = valuelist[0].replace(",", "").replace("，", "").replace(" ", "").replace("\u00a0", "")
+            if text == "":
+                self.data = None
+                return
+            valuelist = [text]
         super().process_formdata(valuelist)
 
 
+TonnesField = WholeNumberField
+
+
 def month_field(label) -> StringField:
-    return StringField(label, render_kw={"type": "month", "placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}"})
+    """A month as YYYY-MM in a plain text input: what was typed comes back as typed, even when wrong."""
+    return StringField(label, render_kw={"placeholder": "YYYY-MM", "maxlength": 7, "inputmode": "numeric",
+                                         "autocomplete": "off", "spellcheck": "false"})
 
 
 class LoginForm(FlaskForm):
@@ -49,10 +66,10 @@ class LoginForm(FlaskForm):
 class FilingForm(FlaskForm):
     smelter_id = SelectField(_l("Smelter"), coerce=optional_int)
     kind = SelectField(_l("Kind"))
-    capacity_tpa = TonnesField(_l("Capacity (t/a)"), render_kw={"inputmode": "numeric"})
+    capacity_tpa = TonnesField(_l("Capacity (t/a)"))
     effective_month = month_field(_l("Effective month"))
-    cell_count = IntegerField(_l("Number of cells (optional)"), render_kw={"inputmode": "numeric"})
-    cell_amperage_ka = IntegerField(_l("Cell amperage, kA (optional)"), render_kw={"inputmode": "numeric"})
+    cell_count = WholeNumberField(_l("Number of cells (optional)"))
+    cell_amperage_ka = WholeNumberField(_l("Cell amperage, kA (optional)"))
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 4, "maxlength": NOTE_LENGTH})
 
 
@@ -106,10 +123,9 @@ class SmelterForm(FlaskForm):
     name = StringField(_l("Name"), render_kw={"maxlength": NAME_LENGTH})
     province = SelectField(_l("Province"))
     baseline_month = month_field(_l("Baseline month"))
-    baseline_built_tpa = TonnesField(_l("Built capacity at baseline (t/a)"), render_kw={"inputmode": "numeric"})
-    baseline_operating_tpa = TonnesField(_l("Operating capacity at baseline (t/a)"),
-                                         render_kw={"inputmode": "numeric"})
-    cell_amperage_ka = IntegerField(_l("Cell amperage, kA (optional)"), render_kw={"inputmode": "numeric"})
+    baseline_built_tpa = TonnesField(_l("Built capacity at baseline (t/a)"))
+    baseline_operating_tpa = TonnesField(_l("Operating capacity at baseline (t/a)"))
+    cell_amperage_ka = WholeNumberField(_l("Cell amperage, kA (optional)"))
     power_source = SelectField(_l("Power source"))
 
 
@@ -128,7 +144,7 @@ class CapForm(FlaskForm):
     scope_ref = StringField(_l("Province code or enterprise id"),
                             render_kw={"maxlength": 20, "spellcheck": "false"})
     basis = SelectField(_l("Basis"))
-    limit_tpa = TonnesField(_l("Limit (t/a)"), render_kw={"inputmode": "numeric"})
+    limit_tpa = TonnesField(_l("Limit (t/a)"))
     period_from = month_field(_l("Period from"))
     period_to = month_field(_l("Period to"))
     source = TextAreaField(_l("Source (document or agreement)"), render_kw={"rows": 2, "maxlength": NOTE_LENGTH})

@@ -80,6 +80,15 @@ PATTERNS: tuple[tuple[re.Pattern, object], ...] = (
 )
 
 
+def _number(value: str) -> str:
+    """Long plain numbers get the locale's thousands separators (10000000 -> 10,000,000)."""
+    if value and value.lstrip("-").isdigit() and len(value.lstrip("-")) > 4:
+        from flask_babel import format_decimal
+
+        return format_decimal(int(value))
+    return value
+
+
 def translate(message: str) -> str:
     """``message`` in the page's language when the catalogue knows it."""
     if message in FIXED:
@@ -87,7 +96,7 @@ def translate(message: str) -> str:
     for pattern, template in PATTERNS:
         match = pattern.match(message)
         if match:
-            values = match.groupdict()
+            values = {name: _number(value) for name, value in match.groupdict().items()}
             if "status" in values:
                 from registry.web import labels
 

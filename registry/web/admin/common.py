@@ -14,7 +14,7 @@ from registry.members.services import enterprises_for
 from registry.problems import Problem
 from registry.reference.provinces import PROVINCES
 from registry.web.display import is_chinese
-from registry.web.formkit import load, show_problem
+from registry.web.formkit import load, show_problem, submitted
 
 
 def province_choices(blank: str | None = None) -> list[tuple]:
@@ -30,7 +30,7 @@ def enterprise_choices(user, blank: str | None = None) -> list[tuple]:
 def save_form(form: FlaskForm, schema: ma.Schema, fields: tuple[str, ...], save: Callable[[dict], object],
               *, title: str, back: str, nullable: tuple[str, ...] = (), done: str | None = None):
     """Validate through the API's schema, call the service, commit once; else re-render with messages."""
-    if form.validate_on_submit():
+    if submitted(form):
         cleared = {name: None for name in nullable if form[name].data in (None, "")}
         data = load(form, schema, fields)
         if data is not None:

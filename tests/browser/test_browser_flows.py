@@ -1,0 +1,158 @@
+"""The main flows in Chromium: sign-in, filing, review, refusal, Chinese, sign-out.
+
+Runs on the demo data set (registry.demo) behind a live server; see
+conftest.py for why on SQLite only.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DEMO, shot, sign_in, switch_language
+
+pytestmark = pytest.mark.browser
+
+
+def test_anonymous_visit_to_a_protected_page_asks_to_sign_in(page):
+    page.goto("/filings")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Ffilings"))
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_wrong_password_is_refused_with_a_message_beside_the_field(page):
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(DEMO["filer"][0])
+    page.get_by_label("Password").fill("not-the-password")
+    page.locator("form button[type=submit].btn-primary").click()
+    expect(page.locator("#password-err")).to_have_text("Wrong e-mail or password.")
+    expect(page.get_by_label("E-mail")).to_have_value(DEMO["filer"][0])
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+
+def test_sign_in_lands_on_the_filers_dashboard(page):
+    sign_in(page, "filer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("中原铝业股份有限公司")
+    expect(page.get_by_role("heading", name=re.compile("Your smelters"))).to_be_visible()
+    expect(page.get_by_role("rowheader", name="巩义电解铝厂")).to_be_visible()
+
+
+def _new_filing(page, smelter: str, kind: str, capacity: str, month: str, notes: str = "") -> None:
+    page.goto("/filings/new")
+    page.get_by_label("Smelter").select_option(label=smelter)
+    page.get_by_label("Kind").select_option(label=kind)
+    page.get_by_label("Capacity (t/a)").fill(capacity)
+    page.get_by_label("Effective month").fill(month)
+    if notes:
+        page.get_by_label("Notes").fill(notes)
+    page.get_by_role("button", name="Save draft").click()
+
+
+def test_filer_corrects_a_bad_value_then_submits(page):
+    sign_in(page, "filer")
+    _new_filing(page, "巩义电解铝厂", "Restart", "0", "2017-02", "Restart of potline 3.")
+    field = page.get_by_label("Capacity (t/a)")
+    expect(page.locator("#capacity_tpa-err")).to_contain_text("Must be between 1 and 10000000")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    # What the user typed is kept.
+    expect(page.get_by_label("Notes")).to_have_value("Restart of potline 3.")
+    expect(page.get_by_label("Effective month")).to_have_value("2017-02")
+    field.fill("50,000")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Draft")
+    expect(page.locator(".flash-info")).to_contain_text("Draft saved")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator(".flash-info")).to_have_text("Filing submitted for review.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Submitted")
+    expect(page.get_by_role("button", name="Withdraw")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+
+
+def test_reviewer_approves_from_the_queue(page):
+    sign_in(page, "filer")
+    _new_filing(page, "焦作电解铝厂", "Restart", "60000", "2017-03")
+    page.get_by_role("button", name="Submit").click()
+    filing_id = re.search(r"/filings/(\d+)", page.url).group(1)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator(".flash-info")).to_have_text("You have signed out.")
+
+    sign_in(page, "reviewer")
+    page.get_by_role("link", name="Review queue").click()
+    card = page.locator(f"#filing-{filing_id}")
+    expect(card).to_contain_text("焦作电解铝厂")
+    expect(card.locator("table.preview")).to_contain_text("National monthly additions")
+    card.get_by_role("button", name="Approve").click()
+    expect(page).to_have_url(re.compile(r"/review$"))
+    expect(page.locator(".flash-info")).to_have_text("Filing approved.")
+    expect(page.locator(f"#filing-{filing_id}")).to_have_count(0)
+    page.goto(f"/filings/{filing_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Approved")
+    expect(page.locator(".timeline")).to_contain_text("reviewer@registry.example")
+
+
+def test_refused_approval_shows_the_rule_and_figures(page):
+    sign_in(page, "filer")
+    _new_filing(page, "巩义电解铝厂", "New capacity", "700000", "2017-05", "Second potline, 500 kA.")
+    page.get_by_role("button", name="Submit").click()
+    filing_id = re.search(r"/filings/(\d+)", page.url).group(1)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "reviewer")
+    page.goto("/review")
+    card = page.locator(f"#filing-{filing_id}")
+    expect(card.locator("tr.refused")).to_contain_text("Would be refused: 100,000 t/a over")
+    card.get_by_role("button", name="Approve").click()
+    refusal = page.locator(".refusal")
+    expect(refusal).to_contain_text("Approval refused: Cap exceeded")
+    expect(refusal).to_contain_text("全国月度新增与复产 National monthly additions")
+    expect(refusal).to_contain_text("May 2017")
+    expect(refusal.locator(".fig-resulting_tpa")).to_contain_text("700,000")
+    expect(refusal.locator(".fig-limit_tpa")).to_contain_text("600,000")
+    expect(refusal.locator(".fig-excess_tpa")).to_contain_text("100,000")
+    # Nothing changed, and the refusal is in the history.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Submitted")
+    expect(page.locator(".timeline")).to_contain_text("Approval refused")
+    shot(page, "en-reviewer-refused-approval")
+    switch_language(page, "中文")
+    page.goto(f"/filings/{filing_id}")
+    expect(page.locator(".timeline")).to_contain_text("不予批准")
+
+
+def test_pages_in_chinese(page):
+    sign_in(page, "filer", language="中文")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    nav = page.get_by_role("navigation", name="主导航")
+    for label in ("概览", "备案", "电解铝厂", "总量控制", "月度汇总", "产能指标"):
+        expect(nav.get_by_role("link", name=label)).to_be_visible()
+    expect(page.locator("body")).to_contain_text("万吨")
+    page.goto("/filings")
+    expect(page.locator("table")).to_contain_text("已批准")
+    expect(page.locator("table")).to_contain_text("复产")
+    page.goto("/filings/new")
+    page.get_by_label("产能（吨/年）").fill("abc")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator("#smelter_id-err")).to_contain_text("必填")
+    expect(page.get_by_label("产能（吨/年）")).to_have_value("abc")
+    page.goto("/no-such-page")
+    expect(page.get_by_role("heading", level=1)).to_have_text("页面不存在")
+    switch_language(page, "English")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_logout_ends_the_session(page):
+    sign_in(page, "reviewer")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    page.goto("/review")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    assert not [c for c in page.context.cookies() if c["name"] == "remember_token"]
+
+
+def test_filer_on_an_admin_page_sees_a_translated_403(page):
+    sign_in(page, "filer", language="中文")
+    response = page.goto("/admin/users")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("您无权访问此页面")
+    switch_language(page, "English")
