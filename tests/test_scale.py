@@ -173,3 +173,16 @@ def test_the_product_keeps_working_on_the_generated_data(ctx):
     db.session.commit()
     broken = db.session.execute(sa.select(_month_positions().subquery()).where(sa.text("operating > built"))).all()
     assert broken == []
+
+
+def test_summary_caps_agree_with_cap_usage_on_the_scale_data(ctx):
+    from registry.caps.usage import usage_series
+    from registry.summaries.services import build_summary
+
+    _seed()
+    for month in (months.add(SMALL.start, 5), months.add(SMALL.start, SMALL.months - 1)):
+        rows = build_summary(month)["caps"]
+        assert rows
+        for row in rows:
+            usage = usage_series(db.session.get(Cap, row["cap_id"]), month, month)[0]
+            assert (row["usage_tpa"], row["pending_tpa"]) == (usage.approved_tpa, usage.pending_tpa), row

@@ -2,10 +2,11 @@
 
 One grouped query over the filings gives every smelter's approved position
 at the end of the month, its additions and reductions in the month and its
-pending additions; the latest return revision of each smelter joins in as a
-grouped subquery; each active cap costs one or two grouped queries
-(``registry.caps.usage``). Python then only walks the smelter rows (about
-500), never the filings.
+pending changes; the latest return revision of each smelter joins in as a
+grouped subquery. Each active cap's usage is summed from those smelter rows
+(the figures ``registry.caps.usage`` would give), so the caps cost no further
+pass over the filings. Python only walks the smelter rows (about 500), never
+the filings.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from registry.caps.models import Cap
-from registry.caps.usage import OK, status_for, usage_series
+from registry.caps.models import BUILT, ENTERPRISE, OPERATING, PROVINCE, Cap
+from registry.caps.usage import OK, status_for
 from registry.extensions import db
 from registry.filings.models import ADDITIONS, APPROVED, CLOSURE, CURTAILMENT, SUBMITTED, Filing
 from registry.members.models import Enterprise, Smelter
@@ -47,11 +48,12 @@ def _ledger(month: str) -> sa.Subquery:
                        Filing.capacity_tpa).label("additions"),
             _month_sum(sa.and_(approved, this_month, Filing.kind.in_((CURTAILMENT, CLOSURE))),
                        Filing.capacity_tpa).label("reductions"),
-            _month_sum(sa.and_(Filing.status == SUBMITTED, Filing.kind.in_(ADDITIONS)),
+            _month_sum(sa.and_(Filing.status == SUBMITTED, this_month, Filing.kind.in_(ADDITIONS)),
                        Filing.capacity_tpa).label("pending_additions"),
+            _month_sum(Filing.status == SUBMITTED, Filing.built_delta_tpa).label("pending_built"),
+            _month_sum(Filing.status == SUBMITTED, Filing.operating_delta_tpa).label("pending_operating"),
         )
-        .where(sa.or_(sa.and_(approved, Filing.effective_month <= month),
-                      sa.and_(Filing.status == SUBMITTED, this_month)))
+        .where(Filing.status.in_((APPROVED, SUBMITTED)), Filing.effective_month <= month)
         .group_by(Filing.smelter_id)
         .subquery("ledger")
     )
@@ -70,6 +72,8 @@ def _smelter_rows(month: str) -> list[sa.Row]:
             sa.func.coalesce(ledger.c.additions, 0).label("additions"),
             sa.func.coalesce(ledger.c.reductions, 0).label("reductions"),
             sa.func.coalesce(ledger.c.pending_additions, 0).label("pending_additions"),
+            sa.func.coalesce(ledger.c.pending_built, 0).label("pending_built"),
+            sa.func.coalesce(ledger.c.pending_operating, 0).label("pending_operating"),
             MonthlyReturn.operating_tpa.label("reported_operating"), MonthlyReturn.production_t,
             MonthlyReturn.revision, MonthlyReturn.submitted_at,
         )
@@ -130,22 +134,48 @@ def _empty(**keys: Any) -> dict[str, Any]:
             **dict.fromkeys(CAPACITY_FIELDS + REPORTED_FIELDS, 0)}
 
 
-def _cap_rows(month: str) -> list[dict[str, Any]]:
+def _covers(cap: Cap, row: sa.Row) -> bool:
+    """Whether the cap's scope takes in this smelter (``registry.caps.usage.scope_condition``)."""
+    if cap.scope == PROVINCE:
+        return row.province == cap.scope_province
+    if cap.scope == ENTERPRISE:
+        return row.enterprise_id == cap.scope_enterprise_id
+    return True
+
+
+def _usage(cap: Cap, rows: list[sa.Row]) -> tuple[int, int]:
+    """The cap's (approved, pending) usage in the month, summed over the smelter rows it covers.
+
+    The same figures as ``usage_series(cap, month, month)``, from the rows the
+    summary has already read, so the caps cost no further pass over the filings.
+    """
+    covered = [row for row in rows if _covers(cap, row)]
+    if cap.basis == BUILT:
+        approved = sum(int(row.built) for row in covered)
+        return approved, approved + sum(int(row.pending_built) for row in covered)
+    if cap.basis == OPERATING:
+        approved = sum(int(row.operating) for row in covered)
+        return approved, approved + sum(int(row.pending_operating) for row in covered)
+    approved = sum(int(row.additions) for row in covered)
+    return approved, approved + sum(int(row.pending_additions) for row in covered)
+
+
+def _cap_rows(month: str, rows: list[sa.Row]) -> list[dict[str, Any]]:
     """Each active cap whose period covers ``month``: usage, limit, headroom, status."""
     caps = db.session.scalars(
         sa.select(Cap).where(Cap.active.is_(True), Cap.period_from <= month, Cap.period_to >= month)
         .order_by(Cap.id)).all()
-    rows = []
+    out = []
     for cap in caps:
-        usage = usage_series(cap, month, month)[0]
-        rows.append({
+        approved, pending = _usage(cap, rows)
+        out.append({
             "cap_id": cap.id, "name": cap.name, "scope": cap.scope, "scope_ref": cap.scope_ref,
-            "basis": cap.basis, "limit_tpa": cap.limit_tpa, "usage_tpa": usage.approved_tpa,
-            "pending_tpa": usage.pending_tpa, "headroom_tpa": cap.limit_tpa - usage.approved_tpa,
-            "status": status_for(usage.approved_tpa, cap.limit_tpa),
-            "pending_status": status_for(usage.pending_tpa, cap.limit_tpa),
+            "basis": cap.basis, "limit_tpa": cap.limit_tpa, "usage_tpa": approved,
+            "pending_tpa": pending, "headroom_tpa": cap.limit_tpa - approved,
+            "status": status_for(approved, cap.limit_tpa),
+            "pending_status": status_for(pending, cap.limit_tpa),
         })
-    return rows
+    return out
 
 
 def _exceptions(caps: list[dict], smelters: list[dict]) -> list[dict[str, Any]]:
@@ -187,7 +217,8 @@ def build_summary(month: str, today: dt.date | None = None) -> dict[str, Any]:
     """The live summary of ``month``: what the canonical JSON of a closed month holds."""
     today = today or dt.datetime.now(dt.UTC).date()
     due = due_date(month)
-    smelters = [_smelter_row(row, month, today, due) for row in _smelter_rows(month)]
+    rows = _smelter_rows(month)
+    smelters = [_smelter_row(row, month, today, due) for row in rows]
     totals = _empty()
     enterprises: dict[int, dict[str, Any]] = {}
     provinces: dict[str, dict[str, Any]] = {}
@@ -199,7 +230,7 @@ def build_summary(month: str, today: dt.date | None = None) -> dict[str, Any]:
         _add(provinces.setdefault(row["province"], _empty(province=row["province"])), row)
         if row["return"] == RETURN_IN:
             reported_built += row["built_tpa"]
-    caps = _cap_rows(month)
+    caps = _cap_rows(month, rows)
     target = current_app.config["UTILISATION_TARGET"]
     approved = _ratio(totals["operating_tpa"], totals["built_tpa"])
     return {
