@@ -24,8 +24,11 @@ def _approve(client, filing_id: int):
 
 def test_every_kind_moves_the_position(world, api_as, factory, smelter):
     approve = factory.filing
+    # New capacity needs replacement cover: a closure at the enterprise's other smelter provides it.
+    approve(world.smelter_a, world.filer_a, "closure", 200_000, "2016-06", "approved")
+    cover = [{"indicator_id": api_as(world.filer_a).get("/api/v1/indicators").json[0]["id"], "tonnes_tpa": 200_000}]
     approve(smelter, world.filer_a, "restart", 150_000, "2016-11", "approved")
-    approve(smelter, world.filer_a, "new_capacity", 200_000, "2016-12", "approved")
+    approve(smelter, world.filer_a, "new_capacity", 200_000, "2016-12", "approved", replacements=cover)
     approve(smelter, world.filer_a, "curtailment", 100_000, "2017-01", "approved")
     # 2017-02: 1,200,000 built, 850,000 operating, 350,000 idle. A 500,000 closure takes
     # the 350,000 idle first, then 150,000 operating.
