@@ -49,6 +49,13 @@ class WholeNumberField(IntegerField):
         super().process_formdata(valuelist)
 
 
+    def _value(self) -> str:
+        """Tonnes read back with separators (600,000); what was typed comes back as typed."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}" if isinstance(self.data, int) else ""
+
+
 TonnesField = WholeNumberField
 
 

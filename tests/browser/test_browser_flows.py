@@ -54,7 +54,7 @@ def test_filer_corrects_a_bad_value_then_submits(page):
     sign_in(page, "filer")
     _new_filing(page, "巩义电解铝厂", "Restart", "0", "2017-02", "Restart of potline 3.")
     field = page.get_by_label("Capacity (t/a)")
-    expect(page.locator("#capacity_tpa-err")).to_contain_text("Must be between 1 and 10000000")
+    expect(page.locator("#capacity_tpa-err")).to_contain_text("Must be between 1 and 10,000,000.")
     expect(field).to_have_attribute("aria-invalid", "true")
     # What the user typed is kept.
     expect(page.get_by_label("Notes")).to_have_value("Restart of potline 3.")
