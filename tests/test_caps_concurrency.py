@@ -1,0 +1,273 @@
+"""Concurrent approvals against a running server: caps and idle capacity are never overspent.
+
+Each test starts gunicorn with four workers on the test's database, builds
+filings that together exceed a cap (or a smelter's idle capacity), then
+releases all approvals at once from threads behind a barrier, each thread
+with its own reviewer token. Exactly as many are approved as fit; the rest
+are 409 problems; no request fails with a 500 (a deadlock on PostgreSQL, a
+busy database on SQLite); and usage read while the approvals run never
+passes the limit.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from registry.audit.models import AuditEvent
+from registry.extensions import db
+from registry.filings.models import APPROVED, Filing
+
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+WORKERS = 4
+TIMEOUT = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def gunicorn(database_url, tmp_path_factory):
+    """gunicorn with four workers on this backend's test database: (base URL, log file)."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_ENV": "testing"}
+    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(  # noqa: S603  (our own venv's gunicorn, fixed arguments)
+        [str(GUNICORN), "-w", str(WORKERS), "--no-control-socket", "-b", f"127.0.0.1:{port}",
+         "--timeout", str(TIMEOUT), "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, log_path.read_text()
+            try:
+                if requests.get(base + "/api/v1/openapi.json", timeout=5).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):  # still booting
+                pass
+            assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+            time.sleep(0.1)
+        yield base, log_path
+    finally:
+        proc.send_signal(signal.SIGINT)  # quick shutdown: nothing is in flight any more
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def server(app, gunicorn):
+    """The running server's base URL, on this test's emptied tables; fails on any traceback it logs."""
+    base, log_path = gunicorn
+    start = log_path.stat().st_size
+    yield base
+    with log_path.open() as log:
+        log.seek(start)
+        logged = log.read()
+    assert "Traceback" not in logged, logged[-5000:]
+
+
+def reviewer_tokens(factory, count: int) -> list[str]:
+    """One token per thread, each of its own reviewer (no shared row to queue on)."""
+    return [factory.token(factory.user("reviewer")) for _ in range(count)]
+
+
+def storm(base: str, calls: list[tuple[str, str, str]], *, watch=None) -> list[tuple[int, dict]]:
+    """Send every (method, path, token) call at the same instant; (status, body) in call order.
+
+    ``watch``, if given, is called repeatedly until the last call has answered
+    (to sample usage while the approvals run).
+    """
+    for _, _, token in calls:  # each token's first use writes last_used_at: do it now
+        assert requests.get(base + "/api/v1/caps", headers=_auth(token), timeout=TIMEOUT).ok
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[int, dict] | None] = [None] * len(calls)
+    done = threading.Event()
+
+    def fire(index: int, method: str, path: str, token: str) -> None:
+        session = requests.Session()
+        barrier.wait()
+        response = session.request(method, base + path, headers=_auth(token), json={}, timeout=TIMEOUT)
+        results[index] = (response.status_code, response.json())
+
+    threads = [threading.Thread(target=fire, args=(i, *call)) for i, call in enumerate(calls)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    watcher = None
+    if watch is not None:
+        def keep_watching() -> None:
+            while not done.is_set():
+                watch()
+        watcher = threading.Thread(target=keep_watching)
+        watcher.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    done.set()
+    if watcher is not None:
+        watcher.join(TIMEOUT)
+    elapsed = time.monotonic() - started
+    print(f"\n{len(calls)} concurrent requests answered in {elapsed:.2f} s: "
+          f"{dict(Counter(status for status, _ in results))}")
+    assert all(result is not None for result in results), "a request did not answer"
+    return results
+
+
+def _auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _approved_count(app, filing_ids: list[int]) -> int:
+    with app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(Filing).where(
+            Filing.id.in_(filing_ids), Filing.status == APPROVED))
+        db.session.remove()
+        return count
+
+
+@pytest.mark.parametrize("basis", ["operating_capacity", "monthly_additions"])
+def test_concurrent_approvals_never_exceed_a_cap(app, factory, server, basis):
+    """12 restarts of 100,000 t/a on 12 smelters, room for 3: exactly 3 approved.
+
+    Room for fewer than the workers can run at once, so the first wave already competes.
+    """
+    enterprises = [factory.enterprise(province=p) for p in ("41", "65", "15", "53")]
+    smelters = [factory.smelter(enterprises[i % 4]) for i in range(12)]
+    filers = {e.id: factory.user("filer", e) for e in enterprises}
+    filings = [factory.filing(s, filers[s.enterprise_id], capacity_tpa=100_000, effective_month="2016-11",
+                              status="submitted") for s in smelters]
+    # 12 smelters operate 300,000 t/a each: 3,600,000 before any restart
+    limit = 300_000 if basis == "monthly_additions" else 3_600_000 + 300_000
+    cap = factory.cap(basis=basis, limit_tpa=limit, period_from="2016-10", period_to="2016-12")
+    admin_token = factory.token(factory.user("admin"))
+    seen: list[int] = []
+
+    def watch() -> None:
+        rows = requests.get(f"{server}/api/v1/caps/{cap.id}/usage", headers=_auth(admin_token),
+                            timeout=TIMEOUT).json()
+        seen.append(max(row["approved_tpa"] for row in rows))
+
+    tokens = reviewer_tokens(factory, len(filings))
+    calls = [("POST", f"/api/v1/filings/{f.id}/approve", t) for f, t in zip(filings, tokens, strict=True)]
+    results = storm(server, calls,
+                    watch=watch)
+
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {200: 3, 409: 9}, results
+    refusals = [body for status, body in results if status == 409]
+    assert {body["rule"] for body in refusals} == {"cap_exceeded"}
+    assert all(body["cap_id"] == cap.id and body["month"] == "2016-11" and body["limit_tpa"] == limit
+               and body["usage_tpa"] == limit and body["excess_tpa"] == 100_000 for body in refusals)
+    assert _approved_count(app, [f.id for f in filings]) == 3
+    final = requests.get(f"{server}/api/v1/caps/{cap.id}/usage", headers=_auth(admin_token), timeout=TIMEOUT).json()
+    assert [row["approved_tpa"] for row in final] == (
+        [3_600_000, 3_900_000, 3_900_000] if basis == "operating_capacity" else [0, 300_000, 0])
+    print(f"usage sampled {len(seen)} times while approving; highest {max(seen, default=0):,} t/a "
+          f"of {limit:,}")
+    assert seen and max(seen) <= limit
+
+
+def test_concurrent_restarts_never_spend_the_same_idle_capacity(app, factory, server):
+    """One smelter with 200,000 t/a idle, 12 restarts of 50,000 t/a and no cap: exactly 4 approved."""
+    enterprise = factory.enterprise()
+    smelter = factory.smelter(enterprise)  # built 500,000, operating 300,000
+    filer = factory.user("filer", enterprise)
+    filings = [factory.filing(smelter, filer, capacity_tpa=50_000, effective_month=f"2016-{m:02d}",
+                              status="submitted") for m in (3, 6, 9, 11) * 3]
+    admin_token = factory.token(factory.user("admin"))
+    seen: list[int] = []
+
+    def watch() -> None:
+        rows = requests.get(f"{server}/api/v1/smelters/{smelter.id}/positions?from=2016-01&to=2016-12",
+                            headers=_auth(admin_token), timeout=TIMEOUT).json()
+        seen.append(min(row["idle_tpa"] for row in rows))
+
+    tokens = reviewer_tokens(factory, len(filings))
+    calls = [("POST", f"/api/v1/filings/{f.id}/approve", t) for f, t in zip(filings, tokens, strict=True)]
+    results = storm(server, calls,
+                    watch=watch)
+
+    assert Counter(status for status, _ in results) == {200: 4, 409: 8}, results
+    assert {body["rule"] for status, body in results if status == 409} == {"restart_exceeds_idle"}
+    assert _approved_count(app, [f.id for f in filings]) == 4
+    rows = requests.get(f"{server}/api/v1/smelters/{smelter.id}/positions?from=2016-12&to=2016-12",
+                        headers=_auth(admin_token), timeout=TIMEOUT).json()
+    assert (rows[0]["operating_tpa"], rows[0]["idle_tpa"]) == (500_000, 0)
+    assert seen and min(seen) >= 0
+
+
+def test_concurrent_approvals_of_one_filing_approve_it_once(app, factory, server):
+    """Ten reviewers approve the same filing at once: one 200, nine 409 naming its status."""
+    enterprise = factory.enterprise()
+    smelter = factory.smelter(enterprise)
+    filing = factory.filing(smelter, factory.user("filer", enterprise), capacity_tpa=50_000,
+                            status="submitted")
+    tokens = reviewer_tokens(factory, 10)
+    results = storm(server, [("POST", f"/api/v1/filings/{filing.id}/approve", t) for t in tokens])
+
+    assert Counter(status for status, _ in results) == {200: 1, 409: 9}, results
+    assert {body.get("current_status") for status, body in results if status == 409} == {"approved"}
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEvent.action).where(
+            AuditEvent.entity_type == "filing", AuditEvent.entity_id == filing.id)).all()
+        assert Counter(actions)["approve"] == 1
+        assert db.session.get(Filing, filing.id).version == filing.version + 1
+        db.session.remove()
+
+
+def test_approvals_sharing_caps_across_smelters_do_not_deadlock(app, factory, server):
+    """16 approvals on 8 smelters under national, province and enterprise caps, with cap edits
+    running at the same time: every answer is a 200 or a 409, never a 500, and no cap is passed."""
+    enterprises = [factory.enterprise(province=p) for p in ("41", "41", "65", "65")]
+    smelters = [factory.smelter(enterprises[i % 4]) for i in range(8)]
+    filers = {e.id: factory.user("filer", e) for e in enterprises}
+    filings = [factory.filing(s, filers[s.enterprise_id], capacity_tpa=60_000, effective_month="2016-11",
+                              status="submitted") for s in smelters * 2]
+    # created in an order unlike any smelter's, so every approval locks several caps by id
+    caps = [
+        factory.cap(scope="enterprise", scope_ref=str(enterprises[3].id), limit_tpa=600_000 + 60_000),
+        factory.cap(scope="province", scope_ref="65", limit_tpa=1_200_000 + 180_000),
+        factory.cap(basis="monthly_additions", limit_tpa=600_000),
+        factory.cap(scope="province", scope_ref="41", limit_tpa=10_000_000),
+        factory.cap(scope="enterprise", scope_ref=str(enterprises[0].id), limit_tpa=10_000_000),
+    ]
+    admin_tokens = [factory.token(factory.user("admin")) for _ in range(4)]
+    reviewers = reviewer_tokens(factory, len(filings))
+    calls = [("POST", f"/api/v1/filings/{f.id}/approve", t) for f, t in zip(filings, reviewers, strict=True)]
+    # admins rename caps meanwhile: each PATCH locks a cap row an approval may hold
+    calls += [("PATCH", f"/api/v1/caps/{caps[i].id}", t) for i, t in enumerate(admin_tokens)]
+    results = storm(server, calls)
+
+    statuses = Counter(status for status, _ in results)
+    assert set(statuses) <= {200, 409}, results
+    assert statuses[200] == 10 + len(admin_tokens)  # 600,000 of additions: ten approvals of 60,000
+    admin = admin_tokens[0]
+    for cap in caps:
+        rows = requests.get(f"{server}/api/v1/caps/{cap.id}/usage?from=2016-11&to=2016-11",
+                            headers=_auth(admin), timeout=TIMEOUT).json()
+        assert rows[0]["approved_tpa"] <= rows[0]["limit_tpa"], (cap, rows)
+    # enterprise 3 has room for one of its four restarts; province 65 for three of eight
+    approved = _approved_count(app, [f.id for f in filings])
+    assert approved == 10
