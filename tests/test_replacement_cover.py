@@ -225,3 +225,28 @@ def test_plausibility_refuses_more_than_the_cells_can_make(world, api_as):
     # Without cell figures nothing is checked.
     plain = {k: v for k, v in body.items() if not k.startswith("cell")}
     assert filer.post("/api/v1/filings", json={**plain, "capacity_tpa": 423_340}).status_code == 201
+
+
+def test_replacements_belong_to_new_capacity_only_and_an_edit_must_drop_them(app, world, factory, api_as):
+    ind = closure_indicator(factory, app, world.smelter_a, world.filer_a, 100_000)
+    filer = api_as(world.filer_a)
+    created = filer.post("/api/v1/filings", json={
+        "smelter_id": world.smelter_a.id, "kind": "new_capacity", "capacity_tpa": 50_000,
+        "effective_month": "2016-11", "replacements": [{"indicator_id": ind.id, "tonnes_tpa": 50_000}]}).json
+    url = f"/api/v1/filings/{created['id']}"
+
+    assert "replacements" in problem(filer.patch(url, json={"kind": "restart"}), 422)["errors"]
+    changed = filer.patch(url, json={"kind": "restart", "replacements": []})
+
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["kind"], changed.json["replacements"]) == ("restart", [])
+
+
+def test_ratio_endpoints_refuse_unknown_provinces_and_mismatched_bodies(world, api_as):
+    admin = api_as(world.admin)
+    assert problem(admin.get("/api/v1/replacement-ratios/99"), 404)
+    assert problem(admin.put("/api/v1/replacement-ratios/99", json={"ratio": 1.5}), 404)
+    assert "province" in problem(admin.put("/api/v1/replacement-ratios/41",
+                                           json={"province": "13", "ratio": 1.5}), 422)["errors"]
+    assert "ratio" in problem(admin.put("/api/v1/replacement-ratios/41", json={"ratio": 1.2345}), 422)["errors"]
+    assert api_as(world.filer_a).get("/api/v1/replacement-ratios/13").json["ratio"] == 1.25
