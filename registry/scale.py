@@ -162,6 +162,9 @@ def generate(spec: ScaleSpec, *, append: bool = False, progress: Callable[[int],
     _insert(MonthlyReturn.__table__, run.returns, run.counts)
     _insert(Cap.__table__, _caps(spec, smelters, history, additions), run.counts)
     _reset_sequences([m.__table__ for m in tables])
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Planner statistics for the new rows, as after any bulk load (autovacuum would come later).
+        db.session.execute(sa.text("ANALYZE"))
     return run.counts
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from registry.caps.models import BUILT, ENTERPRISE, OPERATING, PROVINCE, Cap
+from registry.caps.models import BUILT, ENTERPRISE, NATIONAL, OPERATING, PROVINCE, Cap
 from registry.caps.usage import OK, status_for
 from registry.extensions import db
 from registry.filings.models import ADDITIONS, APPROVED, CLOSURE, CURTAILMENT, SUBMITTED, Filing
@@ -134,30 +134,31 @@ def _empty(**keys: Any) -> dict[str, Any]:
             **dict.fromkeys(CAPACITY_FIELDS + REPORTED_FIELDS, 0)}
 
 
-def _covers(cap: Cap, row: sa.Row) -> bool:
-    """Whether the cap's scope takes in this smelter (``registry.caps.usage.scope_condition``)."""
-    if cap.scope == PROVINCE:
-        return row.province == cap.scope_province
-    if cap.scope == ENTERPRISE:
-        return row.enterprise_id == cap.scope_enterprise_id
-    return True
+def _scope_totals(rows: list[sa.Row]) -> dict[tuple[str, Any], tuple[int, ...]]:
+    """Per cap scope (national, each province, each enterprise): the smelter rows' figures summed.
 
-
-def _usage(cap: Cap, rows: list[sa.Row]) -> tuple[int, int]:
-    """The cap's (approved, pending) usage in the month, summed over the smelter rows it covers.
-
-    The same figures as ``usage_series(cap, month, month)``, from the rows the
-    summary has already read, so the caps cost no further pass over the filings.
+    Figures: built, operating, additions, and each with pending filings too;
+    the same as ``registry.caps.usage`` gives for the month.
     """
-    covered = [row for row in rows if _covers(cap, row)]
-    if cap.basis == BUILT:
-        approved = sum(int(row.built) for row in covered)
-        return approved, approved + sum(int(row.pending_built) for row in covered)
-    if cap.basis == OPERATING:
-        approved = sum(int(row.operating) for row in covered)
-        return approved, approved + sum(int(row.pending_operating) for row in covered)
-    approved = sum(int(row.additions) for row in covered)
-    return approved, approved + sum(int(row.pending_additions) for row in covered)
+    totals: dict[tuple[str, Any], list[int]] = {}
+    for row in rows:
+        built, operating, additions = int(row.built), int(row.operating), int(row.additions)
+        figures = (built, operating, additions, built + int(row.pending_built),
+                   operating + int(row.pending_operating), additions + int(row.pending_additions))
+        for key in ((NATIONAL, None), (PROVINCE, row.province), (ENTERPRISE, row.enterprise_id)):
+            target = totals.setdefault(key, [0] * len(figures))
+            for index, value in enumerate(figures):
+                target[index] += value
+    return {key: tuple(values) for key, values in totals.items()}
+
+
+def _usage(cap: Cap, totals: dict[tuple[str, Any], tuple[int, ...]]) -> tuple[int, int]:
+    """The cap's (approved, pending) usage in the month."""
+    ref = cap.scope_province if cap.scope == PROVINCE else cap.scope_enterprise_id if cap.scope == ENTERPRISE \
+        else None
+    figures = totals.get((cap.scope, ref), (0,) * 6)
+    index = {BUILT: 0, OPERATING: 1}.get(cap.basis, 2)
+    return figures[index], figures[index + 3]
 
 
 def _cap_rows(month: str, rows: list[sa.Row]) -> list[dict[str, Any]]:
@@ -165,9 +166,10 @@ def _cap_rows(month: str, rows: list[sa.Row]) -> list[dict[str, Any]]:
     caps = db.session.scalars(
         sa.select(Cap).where(Cap.active.is_(True), Cap.period_from <= month, Cap.period_to >= month)
         .order_by(Cap.id)).all()
+    totals = _scope_totals(rows)
     out = []
     for cap in caps:
-        approved, pending = _usage(cap, rows)
+        approved, pending = _usage(cap, totals)
         out.append({
             "cap_id": cap.id, "name": cap.name, "scope": cap.scope, "scope_ref": cap.scope_ref,
             "basis": cap.basis, "limit_tpa": cap.limit_tpa, "usage_tpa": approved,
