@@ -218,3 +218,7 @@ def test_usage_costs_a_constant_number_of_queries(app, admin, factory, world):
     assert few == many
     # the token, the user, the cap, national additions, and one or two grouped queries
     assert many == (6, 5)
+
+
+def test_active_must_be_a_json_boolean(admin):
+    assert_problem(admin.post("/api/v1/caps", json=cap_body(active=0)), 422, "active")

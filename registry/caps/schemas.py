@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from registry.caps.models import BASES, SCOPES
-from registry.rest.fields import Month, Name, Text, Tonnes
+from registry.rest.fields import Boolean, Month, Name, Text, Tonnes
 
 MAX_CAP_TPA = 1_000_000_000
 
@@ -30,7 +30,7 @@ class CapIn(ma.Schema):
     period_from = Month(required=True)
     period_to = Month(required=True)
     source = Text(load_default="", metadata={"example": "CNIA self-discipline, 2016-12-02"})
-    active = ma.fields.Boolean(load_default=True)
+    active = Boolean(load_default=True)
 
 
 class CapPatch(CapIn):

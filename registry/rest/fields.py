@@ -82,6 +82,15 @@ class Timestamp(ma.fields.DateTime):
         return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class StrictBoolean(ma.fields.Boolean):
+    """``truthy={True}`` alone lets 1 and 0 through (1 == True in a set): check the type."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def Boolean(**kwargs) -> ma.fields.Boolean:  # noqa: N802
     """A JSON boolean only: 0, 1 and "yes" are refused, as the document says."""
-    return ma.fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+    return StrictBoolean(**kwargs)
