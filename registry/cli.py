@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from registry.auth.roles import ROLES
 from registry.extensions import db
@@ -61,6 +61,7 @@ def create_token_command(email: str, name: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext  # `flask` pushes one anyway; app.cli and the test runner do not
 def seed_demo_command() -> None:
     """Load the illustrative demo data set and print the demo users' credentials."""
     from registry.demo import DEMO_USERS, load_demo
