@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from registry.caps.services import approval_preview, surge_status
+import sqlalchemy as sa
+
+from registry.caps.services import approval_preview, approval_previews, surge_by_month, surge_status
 from registry.extensions import db
 from registry.filings.models import Filing
 
@@ -52,3 +54,39 @@ def test_surge_status_counts_pending(app, factory, world):
                                            "pending_tpa": 2_150_000, "threshold_tpa": 2_000_000,
                                            "surge": True}
         assert surge_status("2016-12")["surge"] is False
+        by_month = surge_by_month("2016-10", "2016-12")
+        assert [(m, r["pending_tpa"], r["surge"]) for m, r in by_month.items()] == [
+            ("2016-10", 0, False), ("2016-11", 2_150_000, True), ("2016-12", 0, False)]
+
+
+def test_queue_preview_matches_single_previews_with_one_read_per_cap(app, factory, world):
+    factory.cap(limit_tpa=900_000)
+    factory.cap(basis="monthly_additions", limit_tpa=150_000, period_from="2016-06", period_to="2016-12")
+    factory.cap(scope="province", scope_ref="65", limit_tpa=350_000)
+    filings = [factory.filing(world.smelter_a if i % 2 else world.smelter_b,
+                              world.filer_a if i % 2 else world.filer_b, capacity_tpa=20_000 * (i + 1),
+                              effective_month=f"2016-{i + 3:02d}", status="submitted") for i in range(8)]
+    with app.app_context():
+        queue = db.session.scalars(sa.select(Filing).order_by(Filing.id)).all()
+        one_by_one = {f.id: approval_preview(f) for f in queue}
+        assert approval_previews(queue) == one_by_one
+        # two smelters to find caps for, then one or two grouped reads per cap, however long the queue
+        assert queries(lambda: approval_previews(queue[2:4])) == queries(lambda: approval_previews(queue)) == 7
+    # smelter A: national and additions caps; smelter B also the Xinjiang cap
+    assert [r["refused"] for r in one_by_one[filings[7].id]] == [False, True]  # 160,000 of additions
+    assert [r["refused"] for r in one_by_one[filings[6].id]] == [False, False, True]  # 440,000 in 65
+
+
+def queries(action) -> int:
+    """How many statements ``action`` sends to the database."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)

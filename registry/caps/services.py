@@ -12,7 +12,14 @@ from registry import months
 from registry.audit.services import record, snapshot
 from registry.auth.permissions import enterprise_scope
 from registry.caps.models import ADDITIONS, ENTERPRISE, NATIONAL, PROVINCE, Cap
-from registry.caps.usage import basis_delta, is_surge, national_additions, status_for, usage_series
+from registry.caps.usage import (
+    Usage,
+    basis_delta,
+    is_surge,
+    national_additions,
+    status_for,
+    usage_series,
+)
 from registry.extensions import db
 from registry.filings.models import SUBMITTED, Filing
 from registry.ledger import approval_deltas
@@ -146,13 +153,18 @@ class CapImpact:
         return max(0, (self.resulting_tpa or 0) - self.cap.limit_tpa)
 
 
-def cap_impact(cap: Cap, filing: Filing, deltas: tuple[int, int]) -> CapImpact:
-    """The filing's effect on ``cap`` where the cap's usage is highest (the earliest such month)."""
+def cap_impact(cap: Cap, filing: Filing, deltas: tuple[int, int], usage=None) -> CapImpact:
+    """The filing's effect on ``cap`` where the cap's usage is highest (the earliest such month).
+
+    ``usage(first, last)`` gives the cap's series for those months; by default
+    it is queried, a preview of many filings passes one read per cap.
+    """
     delta = basis_delta(cap.basis, filing, deltas)
     months = affected_months(cap, filing)
     if months is None or delta == 0:
         return CapImpact(cap, delta)
-    worst = max(usage_series(cap, *months), key=lambda u: u.approved_tpa)  # max keeps the first
+    series = usage(*months) if usage is not None else usage_series(cap, *months)
+    worst = max(series, key=lambda u: u.approved_tpa)  # max keeps the first
     return CapImpact(cap, delta, worst.month, worst.approved_tpa, worst.approved_tpa + delta)
 
 
@@ -184,29 +196,57 @@ def approval_preview(filing: Filing) -> list[dict]:
     The same computation as :func:`check_caps`, so the page and the approval
     cannot disagree (short of another approval landing in between).
     """
-    if filing.status != SUBMITTED:
-        return []
-    smelter = filing.smelter
-    deltas = approval_deltas(smelter, filing)
-    rows = []
-    for cap in covering_caps(smelter):
-        impact = cap_impact(cap, filing, deltas)
-        affected = impact.month is not None
-        rows.append({
-            "cap_id": cap.id, "name": cap.name, "scope": cap.scope, "scope_ref": cap.scope_ref,
-            "basis": cap.basis, "affected": affected, "month": impact.month,
-            "delta_tpa": impact.delta_tpa, "usage_tpa": impact.usage_tpa,
-            "resulting_tpa": impact.resulting_tpa, "limit_tpa": cap.limit_tpa,
-            "excess_tpa": impact.excess_tpa,
-            "status": status_for(impact.resulting_tpa, cap.limit_tpa) if affected else None,
-            "refused": impact.refused,
-        })
-    return rows
+    return approval_previews([filing])[filing.id]
+
+
+def approval_previews(filings: list[Filing]) -> dict[int, list[dict]]:
+    """:func:`approval_preview` for a queue of filings: one usage read per cap, not per filing."""
+    caps_of: dict[int, list[Cap]] = {}
+    series_of: dict[int, dict[str, Usage]] = {}
+
+    def usage_of(cap: Cap):
+        def usage(first: str, last: str) -> list[Usage]:
+            if cap.id not in series_of:
+                series_of[cap.id] = {u.month: u for u in usage_series(cap, cap.period_from, cap.period_to)}
+            return [series_of[cap.id][month] for month in months.span(first, last)]
+        return usage
+
+    previews: dict[int, list[dict]] = {}
+    for filing in filings:
+        if filing.status != SUBMITTED:
+            previews[filing.id] = []
+            continue
+        smelter = filing.smelter
+        if smelter.id not in caps_of:
+            caps_of[smelter.id] = covering_caps(smelter)
+        deltas = approval_deltas(smelter, filing)
+        previews[filing.id] = [_preview_row(cap_impact(cap, filing, deltas, usage_of(cap)))
+                               for cap in caps_of[smelter.id]]
+    return previews
+
+
+def _preview_row(impact: CapImpact) -> dict:
+    cap, affected = impact.cap, impact.month is not None
+    return {
+        "cap_id": cap.id, "name": cap.name, "scope": cap.scope, "scope_ref": cap.scope_ref,
+        "basis": cap.basis, "affected": affected, "month": impact.month,
+        "delta_tpa": impact.delta_tpa, "usage_tpa": impact.usage_tpa,
+        "resulting_tpa": impact.resulting_tpa, "limit_tpa": cap.limit_tpa,
+        "excess_tpa": impact.excess_tpa,
+        "status": status_for(impact.resulting_tpa, cap.limit_tpa) if affected else None,
+        "refused": impact.refused,
+    }
 
 
 def surge_status(month: str | None = None) -> dict:
     """National additions in ``month`` (default: this month), with pending, and the surge flag."""
     month = month or months.current()
-    approved, with_pending = national_additions(month, month)[month]
-    return {"month": month, "approved_tpa": approved, "pending_tpa": with_pending,
-            "threshold_tpa": current_app.config["SURGE_THRESHOLD_TPA"], "surge": is_surge(with_pending)}
+    return surge_by_month(month, month)[month]
+
+
+def surge_by_month(first: str, last: str) -> dict[str, dict]:
+    """:func:`surge_status` for each month ``first``..``last``, in one query."""
+    threshold = current_app.config["SURGE_THRESHOLD_TPA"]
+    return {month: {"month": month, "approved_tpa": approved, "pending_tpa": with_pending,
+                    "threshold_tpa": threshold, "surge": is_surge(with_pending)}
+            for month, (approved, with_pending) in national_additions(first, last).items()}
