@@ -55,8 +55,9 @@ class CapFilter(ma.Schema):
 
 
 class UsageRange(ma.Schema):
-    from_ = Month(data_key="from", metadata={"description": "First month (default: period start)."})
-    to = Month(metadata={"description": "Last month (default: period end)."})
+    from_ = Month(data_key="from", metadata={
+        "description": "First month, within the cap's period (default: period start; else 422)."})
+    to = Month(metadata={"description": "Last month, within the cap's period (default: period end; else 422)."})
 
 
 class UsageOut(ma.Schema):
