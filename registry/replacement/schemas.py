@@ -120,7 +120,7 @@ class TransferOut(ma.Schema):
 class RatioIn(ma.Schema):
     province = Province()  # optional; must match the path
     ratio = ma.fields.Float(required=True, allow_nan=False, validate=validate.Range(min=1, max=10),
-                            metadata={"example": 1.25})
+                            metadata={"example": 1.25, "description": "Rounded to three decimals."})
 
 
 class RatioOut(ma.Schema):

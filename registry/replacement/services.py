@@ -13,7 +13,7 @@ that order, so it cannot deadlock with an approval.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,13 +63,11 @@ def get_ratio(province: str) -> dict[str, Any]:
 
 
 def set_ratio(province: str, ratio: float, actor) -> dict[str, Any]:
-    """Set a province's ratio (admin); bounds 1 to 10, at most three decimals."""
+    """Set a province's ratio (admin); bounds 1 to 10, rounded to the three decimals stored."""
     require_role(actor, ADMIN)
     if province not in PROVINCE_CODES:
         raise NotFound("No such province.")
-    value = Decimal(str(ratio))
-    if value != value.quantize(Decimal("0.001")):
-        raise InvalidInput("ratio", "Give the ratio with at most three decimals.")
+    value = Decimal(str(ratio)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     if not Decimal(1) <= value <= Decimal(10):
         raise InvalidInput("ratio", "Must be between 1 and 10.")
     row = db.session.get(ReplacementRatio, province)
@@ -77,7 +75,7 @@ def set_ratio(province: str, ratio: float, actor) -> dict[str, Any]:
     if row is None:
         row = ReplacementRatio(province=province)
         db.session.add(row)
-    row.ratio = value.quantize(Decimal("0.001"))
+    row.ratio = value
     db.session.flush()
     record(actor, "replacement_ratio", int(province), "update", before=before, after={"ratio": str(row.ratio)})
     return get_ratio(province)
