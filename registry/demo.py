@@ -17,6 +17,8 @@ from registry.filings import workflow
 from registry.filings.services import create_filing
 from registry.members.services import create_enterprise, create_smelter
 from registry.reference.uscc import make_uscc
+from registry.replacement.models import Indicator
+from registry.replacement.services import transfer
 
 # (USCC first 17 characters, name, English name, province)
 ENTERPRISES = (
@@ -57,12 +59,15 @@ SMELTERS = (
 )
 BASELINE_MONTH = "2016-01"
 
-# (smelter index, kind, t/a, effective month, final status, note)
+# (smelter index, kind, t/a, effective month, final status, note); approved closures go
+# first, since they create the replacement indicators that transfers and new capacity use.
 FILINGS = (
+    (5, "closure", 180_000, "2016-10", "approved", "Retire the 1990s 180 kA series (dismantled)."),
+    (3, "closure", 60_000, "2016-10", "approved", "Retire the test cells; indicator to be sold."),
     (0, "restart", 100_000, "2016-11", "approved", "Restart potline 2 as prices recover."),
     (1, "restart", 120_000, "2016-11", "approved", "Restart of idled cells."),
     (2, "restart", 150_000, "2016-11", "submitted", "Restart of line 3."),
-    (4, "new_capacity", 300_000, "2016-12", "submitted", "New 600 kA line, replacement plan attached."),
+    (4, "new_capacity", 300_000, "2016-12", "submitted", "New 600 kA line, replacement plan attached.", True),
     (6, "restart", 150_000, "2016-11", "approved", "Restart after power contract renewal."),
     (8, "restart", 150_000, "2016-12", "returned", "Restart of series 2."),
     (9, "restart", 200_000, "2017-01", "draft", "Planned restart, awaiting board approval."),
@@ -77,6 +82,12 @@ FILINGS = (
     (19, "new_capacity", 250_000, "2017-06", "draft", "Second phase, 500 kA cells."),
     (5, "curtailment", 150_000, "2017-01", "submitted", "Maintenance curtailment."),
     (3, "closure", 50_000, "2017-04", "returned", "Retire test cells."),
+)
+
+# Indicator trades recorded by the association: (origin smelter index, buyer enterprise index, t/a, note)
+TRANSFERS = (
+    (13, 2, 120_000, "Indicator trade, Yunnan to Shandong (MIIT 2018 No. 12)."),
+    (3, 5, 60_000, "Henan indicators sold to an Inner Mongolia buyer."),
 )
 
 DEMO_USERS = (
@@ -127,10 +138,18 @@ def load_demo() -> bool:
     for cap in CAPS:
         create_cap(cap, admin)
     reviewer = users["reviewer@registry.example"]
-    for index, kind, capacity, month, status, note in FILINGS:
+    closures_first = sorted(FILINGS, key=lambda row: not (row[1] == "closure" and row[4] == "approved"))
+    transfers_done = False
+    for index, kind, capacity, month, status, note, *covered in closures_first:
+        if not transfers_done and not (kind == "closure" and status == "approved"):
+            _record_transfers(smelters, enterprises, reviewer)
+            transfers_done = True
         filer = _filer_for(smelters[index].enterprise_id, enterprises, users)
-        filing = create_filing({"smelter_id": smelters[index].id, "kind": kind, "capacity_tpa": capacity,
-                                "effective_month": month, "notes": note}, filer)
+        data = {"smelter_id": smelters[index].id, "kind": kind, "capacity_tpa": capacity,
+                "effective_month": month, "notes": note}
+        if covered:
+            data["replacements"] = _own_cover(smelters[index].enterprise_id, capacity)
+        filing = create_filing(data, filer)
         if status == "draft":
             continue
         if status == "withdrawn":
@@ -145,6 +164,26 @@ def load_demo() -> bool:
         elif status == "returned":
             workflow.transition(filing.id, "return", reviewer, "Please attach the dismantling plan.")
     return True
+
+
+def _record_transfers(smelters, enterprises, reviewer) -> None:
+    for origin, buyer, tonnes, note in TRANSFERS:
+        indicator = db.session.scalar(sa.select(Indicator).where(Indicator.origin_smelter_id == smelters[origin].id,
+                                                                 Indicator.parent_id.is_(None)))
+        transfer(indicator.id, enterprises[buyer].id, tonnes, note, reviewer)
+
+
+def _own_cover(enterprise_id: int, capacity: int) -> list[dict[str, int]]:
+    """The enterprise's indicators, oldest first, until they cover ``capacity`` (ratio 1.0)."""
+    cover, needed = [], capacity
+    for indicator in db.session.scalars(sa.select(Indicator).where(
+            Indicator.enterprise_id == enterprise_id, Indicator.remaining_tpa > 0).order_by(Indicator.id)):
+        take = min(indicator.remaining_tpa, needed)
+        cover.append({"indicator_id": indicator.id, "tonnes_tpa": take})
+        needed -= take
+        if not needed:
+            break
+    return cover
 
 
 def _filer_for(enterprise_id: int, enterprises, users) -> User:
