@@ -77,7 +77,7 @@ POWER_SOURCES = {
     "other": _l("Other"),
 }
 
-# RuleBroken.rule values raised by registry.ledger and registry.caps.services.
+# RuleBroken.rule values raised by registry.ledger, registry.caps.services and registry.replacement.cover.
 RULES = {
     "cap_exceeded": _l("Cap exceeded"),
     "restart_exceeds_idle": _l("Restart exceeds idle capacity"),
@@ -85,6 +85,7 @@ RULES = {
     "curtailment_exceeds_operating": _l("Curtailment exceeds operating capacity"),
     "closure_exceeds_built": _l("Closure exceeds built capacity"),
     "baseline_conflicts_with_approvals": _l("Baseline conflicts with approved filings"),
+    "replacement_short": _l("Not enough replacement indicators"),
 }
 
 

@@ -43,7 +43,16 @@ FIXED = (
     N_("An enterprise cap needs an existing enterprise id."),
     N_("A national cap has no scope_ref."),
     N_("Must not be before period_from."),
+    N_("Only a new_capacity filing lists replacements."),
+    N_("Only a new_capacity filing lists replacements; send an empty list to drop them."),
+    N_("Name each indicator once."),
+    N_("No such indicator."),
+    N_("No such province."),
+    N_("The indicator already belongs to this enterprise."),
 )
+
+TPA = r"-?[\d,]+"  # tonnes as the services write them: 125,000
+MONTH = r"\d{4}-\d{2}"
 
 PATTERNS: tuple[tuple[re.Pattern, object], ...] = (
     (re.compile(r"^Must be greater than or equal to (?P<min>-?\d+) and less than or equal to (?P<max>-?\d+)\.$"),
@@ -77,7 +86,49 @@ PATTERNS: tuple[tuple[re.Pattern, object], ...] = (
      lazy_gettext("Your role may not do this.")),
     (re.compile(r"^This smelter has filings from (?P<month>\d{4}-\d{2}); the baseline must not be later\.$"),
      lazy_gettext("This smelter has filings from %(month)s; the baseline must not be later.")),
+    (re.compile(r"^Must be between (?P<min>-?\d+) and (?P<max>-?\d+)\.$"),
+     lazy_gettext("Must be between %(min)s and %(max)s.")),
+    # Refused approvals (RuleBroken): caps, positions (registry.ledger) and replacement cover.
+    (re.compile(rf"^Approving this filing would take cap \u201c(?P<cap>.+)\u201d to (?P<resulting>{TPA}) t/a in "
+                rf"(?P<month>{MONTH}), (?P<excess>{TPA}) t/a above its limit of (?P<limit>{TPA}) t/a\.$"),
+     lazy_gettext("Approving this filing would take cap “%(cap)s” to %(resulting)s t/a in %(month)s, %(excess)s t/a "
+                  "above its limit of %(limit)s t/a.")),
+    (re.compile(rf"^A closure of (?P<capacity>{TPA}) t/a exceeds the (?P<built>{TPA}) t/a built in "
+                rf"(?P<month>{MONTH})\.$"),
+     lazy_gettext("A closure of %(capacity)s t/a exceeds the %(built)s t/a built in %(month)s.")),
+    (re.compile(rf"^A curtailment of (?P<capacity>{TPA}) t/a exceeds the (?P<operating>{TPA}) t/a operating in "
+                rf"(?P<month>{MONTH})\.$"),
+     lazy_gettext("A curtailment of %(capacity)s t/a exceeds the %(operating)s t/a operating in %(month)s.")),
+    (re.compile(rf"^This (?P<kind>[a-z ]+) of (?P<capacity>{TPA}) t/a would leave operating capacity above built "
+                rf"capacity in (?P<month>{MONTH}): only (?P<idle>{TPA}) t/a is idle then\.$"),
+     lazy_gettext("This %(kind)s of %(capacity)s t/a would leave operating capacity above built capacity in "
+                  "%(month)s: only %(idle)s t/a is idle then.")),
+    (re.compile(rf"^With this baseline the approved filings leave (?P<operating>{TPA}) t/a operating of "
+                rf"(?P<built>{TPA}) t/a built in (?P<month>{MONTH})\.$"),
+     lazy_gettext("With this baseline the approved filings leave %(operating)s t/a operating of %(built)s t/a "
+                  "built in %(month)s.")),
+    (re.compile(rf"^New capacity of (?P<capacity>{TPA}) t/a needs (?P<required>{TPA}) t/a of replacement indicators "
+                rf"\(ratio (?P<ratio>[\d.]+) in province (?P<province>\d{{2}})\); the filing offers "
+                rf"(?P<offered>{TPA}) t/a, (?P<shortfall>{TPA}) t/a short\.$"),
+     lazy_gettext("New capacity of %(capacity)s t/a needs %(required)s t/a of replacement indicators (ratio "
+                  "%(ratio)s in %(province)s); the filing offers %(offered)s t/a, %(shortfall)s t/a short.")),
+    (re.compile(rf"^Indicator #(?P<id>\d+) has (?P<remaining>{TPA}) t/a left, less than the (?P<wanted>{TPA}) t/a "
+                rf"this filing would use: (?P<short>{TPA}) t/a short\.$"),
+     lazy_gettext("Indicator #%(id)s has %(remaining)s t/a left, less than the %(wanted)s t/a this filing would "
+                  "use: %(short)s t/a short.")),
+    # Naming indicators on a filing (registry.replacement.services.set_replacements) and transfers.
+    (re.compile(rf"^Indicator #(?P<id>\d+) has (?P<remaining>{TPA}) t/a left, less than the (?P<wanted>{TPA}) t/a "
+                rf"named\.$"),
+     lazy_gettext("Indicator #%(id)s has %(remaining)s t/a left, less than the %(wanted)s t/a named.")),
+    (re.compile(r"^No indicator #(?P<id>\d+) in your enterprise\.$"),
+     lazy_gettext("No indicator #%(id)s in your enterprise.")),
+    (re.compile(rf"^Indicator #(?P<id>\d+) has (?P<remaining>{TPA}) t/a left; (?P<requested>{TPA}) t/a cannot be "
+                rf"transferred\.$"),
+     lazy_gettext("Indicator #%(id)s has %(remaining)s t/a left; %(requested)s t/a cannot be transferred.")),
 )
+
+# registry.ledger adds this when the check failed in a later month than the filing's own.
+LATER = re.compile(rf" \(approved filings already take effect by (?P<month>{MONTH})\)(?=\.$)")
 
 
 def _number(value: str) -> str:
@@ -93,6 +144,14 @@ def translate(message: str) -> str:
     """``message`` in the page's language when the catalogue knows it."""
     if message in FIXED:
         return gettext(message)
+    later = LATER.search(message)
+    if later:
+        base = message[:later.start()] + message[later.end():]
+        translated = translate(base)
+        if translated == base:  # English, or a text the catalogue does not know
+            return message
+        return translated + gettext("(Approved filings already take effect by %(month)s.)",
+                                    month=later.group("month"))
     for pattern, template in PATTERNS:
         match = pattern.match(message)
         if match:
@@ -101,5 +160,9 @@ def translate(message: str) -> str:
                 from registry.web import labels
 
                 values["status"] = labels.label(labels.STATUSES, values["status"])
+            if "province" in values:
+                from registry.web.display import province
+
+                values["province"] = province(values["province"])
             return str(template) % values
     return message
