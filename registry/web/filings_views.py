@@ -28,6 +28,13 @@ from registry.web import bp, labels
 from registry.web.display import is_chinese
 from registry.web.formkit import load, show_problem, submitted
 from registry.web.forms import ActionForm, FilingFilterForm, FilingForm, NoteForm
+from registry.web.replacement_rows import (
+    indicator_choices,
+    prepare_rows,
+    replacement_rows,
+    row_errors,
+    rows_posted,
+)
 
 FORM_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "notes", "cell_count",
                "cell_amperage_ka")
@@ -81,9 +88,12 @@ def filing_new():
     form.kind.choices = _kind_choices(_("Choose a kind"))
     if request.method == "GET" and request.args.get("smelter_id", type=int):
         form.smelter_id.data = request.args.get("smelter_id", type=int)
+    choices = indicator_choices(current_user)
+    prepare_rows(form, choices)
     if submitted(form):
-        data = load(form, FilingIn(), FORM_FIELDS)
-        if data is not None:
+        rows = replacement_rows(form)
+        data = load(form, FilingIn(), FORM_FIELDS, **({"replacements": rows} if rows else {}))
+        if data is not None and rows is not None:
             try:
                 filing = services.create_filing(data, current_user)
             except Problem as problem:
@@ -93,7 +103,8 @@ def filing_new():
                 flash(_("Draft saved. Check it, then submit it for review."), "info")
                 return redirect(url_for("web.filing_detail", filing_id=filing.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("filings/form.html", form=form, filing=None), status
+    return render_template("filings/form.html", form=form, filing=None, indicator_choices=choices,
+                           row_errors=row_errors(form)), status
 
 
 @bp.route("/filings/<int:filing_id>/edit", methods=["GET", "POST"])
@@ -104,10 +115,14 @@ def filing_edit(filing_id: int):
     form = FilingForm(obj=filing)
     del form.smelter_id
     form.kind.choices = _kind_choices()
+    choices = indicator_choices(current_user, keep=[r.indicator_id for r in filing.replacements])
+    prepare_rows(form, choices, spare_row=request.method == "GET")
     if submitted(form):
         cleared = {name: None for name in OPTIONAL_FIELDS if form[name].data is None}
-        data = load(form, FilingPatch(), tuple(f for f in FORM_FIELDS if f != "smelter_id"))
-        if data is not None:
+        rows = replacement_rows(form)
+        listed = {"replacements": rows} if rows is not None and rows_posted() else {}
+        data = load(form, FilingPatch(), tuple(f for f in FORM_FIELDS if f != "smelter_id"), **listed)
+        if data is not None and rows is not None:
             try:
                 services.update_filing(filing, {**cleared, **data}, current_user)
             except Problem as problem:
@@ -117,7 +132,8 @@ def filing_edit(filing_id: int):
                 flash(_("Changes saved."), "info")
                 return redirect(url_for("web.filing_detail", filing_id=filing.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("filings/form.html", form=form, filing=filing), status
+    return render_template("filings/form.html", form=form, filing=filing, indicator_choices=choices,
+                           row_errors=row_errors(form)), status
 
 
 def history(filing_id: int) -> list[tuple[AuditEvent, str | None]]:

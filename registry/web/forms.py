@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    FieldList,
+    FormField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -70,6 +72,23 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+REPLACEMENT_ROWS = 3  # rows on the filing form; empty ones are ignored, the API takes up to 100
+
+
+class ReplacementRowForm(FlaskForm):
+    """One indicator a new-capacity filing draws on: the API's ``replacements[]`` item.
+
+    The choices are not checked here: the service says whether the
+    indicator is the enterprise's own and has the tonnes.
+    """
+
+    class Meta:
+        csrf = False  # a part of FilingForm, which carries the token
+
+    indicator_id = SelectField(_l("Indicator"), coerce=optional_int, validate_choice=False)
+    tonnes_tpa = TonnesField(_l("Tonnes used (t/a)"))
+
+
 class FilingForm(FlaskForm):
     smelter_id = SelectField(_l("Smelter"), coerce=optional_int)
     kind = SelectField(_l("Kind"))
@@ -78,6 +97,7 @@ class FilingForm(FlaskForm):
     cell_count = WholeNumberField(_l("Number of cells (optional)"))
     cell_amperage_ka = WholeNumberField(_l("Cell amperage, kA (optional)"))
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 4, "maxlength": NOTE_LENGTH})
+    replacements = FieldList(FormField(ReplacementRowForm), min_entries=REPLACEMENT_ROWS)
 
 
 class NoteForm(FlaskForm):
