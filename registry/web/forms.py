@@ -116,11 +116,13 @@ class FilingFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"))
-    kind = SelectField(_l("Kind"))
+    # default="": a link that sets only some filters (/filings?status=submitted) leaves the others
+    # at "any" instead of failing their choices and dropping every filter.
+    status = SelectField(_l("Status"), default="")
+    kind = SelectField(_l("Kind"), default="")
     smelter_id = SelectField(_l("Smelter"), coerce=optional_int)
     enterprise_id = SelectField(_l("Enterprise"), coerce=optional_int)
-    province = SelectField(_l("Province"))
+    province = SelectField(_l("Province"), default="")
     effective_from = month_field(_l("Effective from"))
     effective_to = month_field(_l("Effective to"))
 
