@@ -160,6 +160,8 @@ def translate(message: str) -> str:
                 from registry.web import labels
 
                 values["status"] = labels.label(labels.STATUSES, values["status"])
+            if "ratio" in values:  # 1 and 1.25 as the cover tables show them: 1.00, 1.25
+                values["ratio"] = f"{float(values['ratio']):.2f}"
             if "province" in values:
                 from registry.web.display import province
 

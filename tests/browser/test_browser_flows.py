@@ -156,3 +156,98 @@ def test_filer_on_an_admin_page_sees_a_translated_403(page):
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("您无权访问此页面")
     switch_language(page, "English")
+
+
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator(".flash-info")).to_have_text("You have signed out.")
+
+
+def _approve(page, filing_id: str) -> None:
+    page.goto(f"/filings/{filing_id}")
+    page.get_by_role("button", name="Approve").click()
+
+
+def _new_capacity_with_cover(page, capacity: str, month: str, tonnes: str) -> str:
+    """A new-capacity filing at 巩义 naming the closure's indicator for ``tonnes``; submitted; its id."""
+    page.goto("/filings/new")
+    page.get_by_label("Smelter").select_option(label="巩义电解铝厂")
+    page.get_by_label("Kind").select_option(label="New capacity")
+    page.get_by_label("Capacity (t/a)").fill(capacity)
+    page.get_by_label("Effective month").fill(month)
+    indicator = page.get_by_label("Indicator (row 1)")
+    option = indicator.locator("option", has_text="巩义电解铝厂").first
+    indicator.select_option(value=option.get_attribute("value"))
+    page.get_by_label("Tonnes used, t/a (row 1)").fill(tonnes)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".flash-info")).to_contain_text("Draft saved")
+    expect(page.locator("#replacement-cover")).to_contain_text(tonnes)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Submitted")
+    return re.search(r"/filings/(\d+)", page.url).group(1)
+
+
+def test_new_capacity_with_replacement_cover_approved_then_one_refused_for_short_cover(page):
+    # A closure at 巩义 creates an indicator of 80,000 t/a for 中原铝业.
+    sign_in(page, "filer")
+    _new_filing(page, "巩义电解铝厂", "Closure", "80,000", "2017-08", "Retire the oldest series.")
+    page.get_by_role("button", name="Submit").click()
+    closure_id = re.search(r"/filings/(\d+)", page.url).group(1)
+    _sign_out(page)
+    sign_in(page, "reviewer")
+    _approve(page, closure_id)
+    expect(page.locator(".flash-info")).to_have_text("Filing approved.")
+    _sign_out(page)
+
+    # Two new-capacity filings name it: one fully covered, one 40,000 t/a short (Henan, ratio 1.0).
+    sign_in(page, "filer")
+    page.goto("/filings/new")
+    expect(page.get_by_label("Indicator (row 1)")).to_contain_text("80,000 t/a left")
+    expect(page.locator("#replacements-hint")).to_contain_text("replacement ratio")
+    # More than the indicator has left: the message is beside the rows, what was typed is kept.
+    page.get_by_label("Smelter").select_option(label="巩义电解铝厂")
+    page.get_by_label("Kind").select_option(label="New capacity")
+    page.get_by_label("Capacity (t/a)").fill("60,000")
+    page.get_by_label("Effective month").fill("2017-09")
+    page.get_by_label("Indicator (row 1)").select_option(index=1)
+    page.get_by_label("Tonnes used, t/a (row 1)").fill("90,000")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#replacements-err")).to_contain_text("has 80,000 t/a left, less than the 90,000 t/a named.")
+    expect(page.get_by_label("Tonnes used, t/a (row 1)")).to_have_value("90,000")
+    expect(page.get_by_label("Indicator (row 1)")).not_to_have_value("")
+    shot(page, "en-filer-filing-cover-error")
+    covered_id = _new_capacity_with_cover(page, "60,000", "2017-09", "60,000")
+    expect(page.locator("#replacement-cover")).to_contain_text("Covered")
+    short_id = _new_capacity_with_cover(page, "50,000", "2017-10", "10,000")
+    expect(page.locator("#replacement-cover .fig-shortfall_tpa")).to_contain_text("40,000")
+    _sign_out(page)
+
+    sign_in(page, "reviewer")
+    page.goto("/review")
+    card = page.locator(f"#filing-{covered_id}")
+    expect(card.locator("details.cover summary")).to_contain_text("60,000")
+    card.get_by_role("button", name="Approve").click()
+    expect(page.locator(".flash-info")).to_have_text("Filing approved.")
+    page.goto(f"/filings/{covered_id}")
+    expect(page.locator("#replacement-cover")).to_contain_text("Consumed on approval")
+
+    page.goto("/review")
+    page.locator(f"#filing-{short_id}").get_by_role("button", name="Approve").click()
+    refusal = page.locator(".refusal")
+    expect(refusal.get_by_role("heading")).to_have_text("Approval refused: Not enough replacement indicators")
+    expect(refusal).to_contain_text("the filing offers 10,000 t/a, 40,000 t/a short.")
+    expect(refusal.locator(".fig-required_tpa")).to_contain_text("50,000")
+    expect(refusal.locator(".fig-offered_tpa")).to_contain_text("10,000")
+    expect(refusal.locator(".fig-shortfall_tpa")).to_contain_text("40,000")
+    expect(refusal.locator(".fig-ratio")).to_contain_text("1.00 · Henan")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Submitted")
+    shot(page, "en-reviewer-refused-cover")
+    switch_language(page, "中文")
+    page.goto("/review")
+    page.locator(f"#filing-{short_id}").get_by_role("button", name="批准").click()
+    refusal = page.locator(".refusal")
+    expect(refusal.get_by_role("heading")).to_contain_text("产能置换指标不足")
+    expect(refusal).to_contain_text("本申报提供 10,000 吨/年，缺口 40,000 吨/年。")
+    expect(refusal.locator(".fig-ratio")).to_contain_text("河南")
+    shot(page, "zh-reviewer-refused-cover")
+    switch_language(page, "English")
