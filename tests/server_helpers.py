@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -26,37 +27,49 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, workers: int = 3) -> Iterator[str]:
-    """The app in testing mode under gunicorn; yields its base URL and stops it afterwards."""
+def gunicorn(database_url: str, workers: int = 3, log_path: Path | None = None) -> Iterator[str]:
+    """The app in testing mode under gunicorn; yields its base URL and stops it afterwards.
+
+    The server's output goes to ``log_path`` (a temporary file if not given),
+    so a test can check that it logged no traceback.
+    """
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_ENV": "testing"}
-    process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn, fixed arguments
-        [str(GUNICORN), "-w", str(workers), "--no-control-socket", "-b", f"127.0.0.1:{port}",
-         "--chdir", str(ROOT), "--log-level", "warning", "registry:create_app('testing')"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("gunicorn exited: " + process.stderr.read().decode()[-2000:])
-            try:
-                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=5).close()  # noqa: S310
-                break
-            except OSError:  # refused, reset, or no worker booted yet (timeout)
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
+    with contextlib.ExitStack() as stack:
+        if log_path is None:
+            log_path = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "gunicorn.log"
+        log = stack.enter_context(log_path.open("w"))
+        process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn, fixed arguments
+            [str(GUNICORN), "-w", str(workers), "--no-control-socket", "-b", f"127.0.0.1:{port}",
+             "--chdir", str(ROOT), "--timeout", "60", "--log-level", "warning", "wsgi:app"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+            _wait_until_answering(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_answering(base: str, process: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited: " + log_path.read_text()[-3000:])
+        try:
+            urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=5).close()  # noqa: S310
+            return
+        except OSError:  # refused, reset, or no worker booted yet (timeout)
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer within {timeout} s: "
+                                   + log_path.read_text()[-3000:]) from None
+            time.sleep(0.2)
 
 
 def request(method: str, url: str, token: str, body: dict | None = None,

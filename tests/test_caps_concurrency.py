@@ -11,15 +11,9 @@ passes the limit.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import requests
@@ -28,53 +22,21 @@ import sqlalchemy as sa
 from registry.audit.models import AuditEvent
 from registry.extensions import db
 from registry.filings.models import APPROVED, Filing
+from tests.server_helpers import gunicorn as serve
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[1]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 WORKERS = 4
 TIMEOUT = 60
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def gunicorn(database_url, tmp_path_factory):
     """gunicorn with four workers on this backend's test database: (base URL, log file)."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_ENV": "testing"}
     log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(  # noqa: S603  (our own venv's gunicorn, fixed arguments)
-        [str(GUNICORN), "-w", str(WORKERS), "--no-control-socket", "-b", f"127.0.0.1:{port}",
-         "--timeout", str(TIMEOUT), "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, log_path.read_text()
-            try:
-                if requests.get(base + "/api/v1/openapi.json", timeout=5).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):  # still booting
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-            time.sleep(0.1)
+    with serve(database_url, workers=WORKERS, log_path=log_path) as base:
         yield base, log_path
-    finally:
-        proc.send_signal(signal.SIGINT)  # quick shutdown: nothing is in flight any more
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture

@@ -8,15 +8,9 @@ the requests. The indicator has room for exactly three of them.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -24,53 +18,21 @@ import sqlalchemy as sa
 from registry.extensions import db
 from registry.filings.models import APPROVED, Filing
 from registry.replacement.models import FilingReplacement, Indicator
+from tests.server_helpers import gunicorn
 from tests.test_replacement_cover import closure_indicator, new_capacity
 
-ROOT = Path(__file__).resolve().parents[1]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 CONTENDERS = 12
 TONNES = 30_000  # an indicator of 100,000 t/a has room for three
 
 pytestmark = pytest.mark.server
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
-def server(app, database_url, tmp_path):
+def server(app, database_url):
     """The app under gunicorn with four workers on this test's database; stopped afterwards."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_ENV": "testing"}
-    log = (tmp_path / "gunicorn.log").open("w")
-    proc = subprocess.Popen(  # noqa: S603  (a fixed command line)
-        [str(GUNICORN), "-w", "4", "--no-control-socket", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2)  # noqa: S310
-                break
-            except urllib.error.HTTPError:
-                break  # answering
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "gunicorn.log").read_text()) from None
-                time.sleep(0.1)
+    with gunicorn(database_url, workers=4) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _post(url: str, token: str, body: dict | None = None) -> int:
