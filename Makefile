@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast lint translations browser-deps bench-deps bench bench-smoke clean
+.PHONY: run test lint translations system-deps bench bench-smoke clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,31 +30,29 @@ run: $(VENV)/.runtime translations
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## browser-deps: Debian's Chromium and CJK fonts for the browser tests
-browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+## system-deps: Debian's Chromium and CJK fonts (browser tests) and wrk (benchmarks), when missing
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "Installing$$missing from Debian"; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 ## test: set up and run every test (SQLite always, PostgreSQL when it answers)
-test: $(VENV)/.dev translations browser-deps bench-deps
-	$(BIN)/python -m pytest
-
-## bench-deps: wrk (Debian), the HTTP load generator of bench/
-bench-deps:
-	@if ! command -v wrk >/dev/null; then \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
-	fi
+test: $(VENV)/.dev translations system-deps
+	$(BIN)/python -m pytest -n auto
 
 ## bench: SQLite and PostgreSQL at 2,000 and 200,000 filings (about 10 minutes); see bench/RESULTS.md
-bench: $(VENV)/.dev bench-deps
+bench: $(VENV)/.dev system-deps
 	$(BIN)/python -m bench.run
 
 ## bench-smoke: the tiny size on SQLite only (seconds), as the test suite runs it
-bench-smoke: $(VENV)/.dev bench-deps
+bench-smoke: $(VENV)/.dev system-deps
 	$(BIN)/python -m bench.run --smoke --backends sqlite
 
 ## lint: ruff over the package and the tests
