@@ -21,7 +21,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 translations: $(VENV)/.runtime
-	if [ -d registry/translations ]; then $(BIN)/pybabel compile -q -d registry/translations; fi
+	if [ -d registry/translations ]; then $(BIN)/pybabel compile -d registry/translations; fi
 
 ## run: set up, migrate, load the demo data and serve on http://127.0.0.1:5000
 run: $(VENV)/.runtime translations
