@@ -91,7 +91,7 @@ def consume_cover(filing: Filing, smelter: Smelter, actor) -> Cover:
         raise RuleBroken(
             "replacement_short",
             f"New capacity of {cover.capacity_tpa:,} t/a needs {cover.required_tpa:,} t/a of replacement "
-            f"indicators (ratio {cover.ratio.normalize()} in province {smelter.province}); the filing offers "
+            f"indicators (ratio {cover.ratio.normalize():f} in province {smelter.province}); the filing offers "
             f"{cover.offered_tpa:,} t/a, {cover.shortfall_tpa:,} t/a short.", **figures)
     if cover.lacking:
         line = cover.lacking[0]
