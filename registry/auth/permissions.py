@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from operator import attrgetter
 
 from flask_login import current_user
 
@@ -38,6 +39,18 @@ def require_role(user, *roles: str) -> None:
 def enterprise_scope(user) -> int | None:
     """The only enterprise ``user`` may see, or None for association staff."""
     return None if user.is_staff else user.enterprise_id
+
+
+def get_visible(user, model, object_id: int, what: str,
+                enterprise_of: Callable = attrgetter("enterprise_id")):
+    """The ``model`` row with this id if ``user`` may see it, else 404 (existence not revealed)."""
+    from registry.extensions import db
+
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        raise NotFound(f"No such {what}.")
+    ensure_visible(user, enterprise_of(obj), what)
+    return obj
 
 
 def ensure_visible(user, enterprise_id: int, what: str = "resource") -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
 
 from registry.audit.services import record, snapshot
-from registry.auth.permissions import ensure_visible, enterprise_scope
+from registry.auth.permissions import ensure_visible, enterprise_scope, get_visible
 from registry.extensions import db
 from registry.ledger import check_ledger
 from registry.members.models import Enterprise, Smelter
@@ -27,11 +28,7 @@ def enterprises_for(user) -> sa.Select:
 
 def get_enterprise(user, enterprise_id: int) -> Enterprise:
     """An enterprise ``user`` may see, else 404."""
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        raise NotFound("No such enterprise.")
-    ensure_visible(user, enterprise.id, "enterprise")
-    return enterprise
+    return get_visible(user, Enterprise, enterprise_id, "enterprise", enterprise_of=attrgetter("id"))
 
 
 def _check_uscc_free(uscc: str, except_id: int | None = None) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from registry.audit.services import record, snapshot
-from registry.auth.permissions import ensure_visible, enterprise_scope, require_role
+from registry.auth.permissions import enterprise_scope, get_visible, require_role
 from registry.auth.roles import ADMIN, DECIDERS
 from registry.extensions import db
 from registry.filings.models import NEW_CAPACITY, Filing
@@ -107,11 +107,7 @@ def indicators_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
 
 def get_indicator(user, indicator_id: int) -> Indicator:
     """An indicator ``user`` may see, else 404."""
-    indicator = db.session.get(Indicator, indicator_id)
-    if indicator is None:
-        raise NotFound("No such indicator.")
-    ensure_visible(user, indicator.enterprise_id, "indicator")
-    return indicator
+    return get_visible(user, Indicator, indicator_id, "indicator")
 
 
 def lock_indicators(ids: list[int]) -> dict[int, Indicator]:

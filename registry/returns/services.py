@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from registry.audit.services import record, snapshot
-from registry.auth.permissions import ensure_visible, enterprise_scope, require_role
+from registry.auth.permissions import enterprise_scope, get_visible, require_role
 from registry.auth.roles import FILER
 from registry.extensions import db
 from registry.members.models import Smelter
 from registry.months import current
-from registry.problems import InvalidInput, NotFound
+from registry.problems import InvalidInput
 from registry.returns.models import MonthlyReturn, due_date
 
 RETURN_FIELDS = ("smelter_id", "month", "operating_tpa", "production_t", "revision")
@@ -52,11 +52,7 @@ def returns_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
 
 def get_return(user, return_id: int) -> MonthlyReturn:
     """One return revision ``user`` may see, else 404."""
-    monthly_return = db.session.get(MonthlyReturn, return_id)
-    if monthly_return is None:
-        raise NotFound("No such monthly return.")
-    ensure_visible(user, monthly_return.enterprise_id, "monthly return")
-    return monthly_return
+    return get_visible(user, MonthlyReturn, return_id, "monthly return")
 
 
 def file_return(data: dict[str, Any], user) -> MonthlyReturn:
