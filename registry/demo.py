@@ -7,6 +7,8 @@ reviewer against the positions and caps.
 
 from __future__ import annotations
 
+from calendar import monthrange
+
 import sqlalchemy as sa
 
 from registry.auth.models import User
@@ -15,10 +17,12 @@ from registry.caps.services import create_cap
 from registry.extensions import db
 from registry.filings import workflow
 from registry.filings.services import create_filing
+from registry.ledger import positions_by_month
 from registry.members.services import create_enterprise, create_smelter
 from registry.reference.uscc import make_uscc
 from registry.replacement.models import Indicator
 from registry.replacement.services import transfer
+from registry.returns.services import file_return
 
 # (USCC first 17 characters, name, English name, province)
 ENTERPRISES = (
@@ -163,7 +167,31 @@ def load_demo() -> bool:
                                 "New capacity needs replacement indicators (MIIT 2015 No. 127).")
         elif status == "returned":
             workflow.transition(filing.id, "return", reviewer, "Please attach the dismantling plan.")
+    _file_returns(smelters, enterprises, users)
     return True
+
+
+RETURN_MONTHS = ("2016-10", "2016-11", "2016-12")
+RUNS_ABOVE_APPROVED = {9: 50_000}  # smelter index: t/a run above its approved operating capacity
+MISSING_RETURNS = {(19, "2016-12")}  # (smelter index, month) never reported
+
+
+def _file_returns(smelters, enterprises, users) -> None:
+    """Monthly returns for the last three demo months: mostly as approved, one over, one missing."""
+    for index, smelter in enumerate(smelters):
+        filer = _filer_for(smelter.enterprise_id, enterprises, users)
+        for position in positions_by_month(smelter, RETURN_MONTHS[0], RETURN_MONTHS[-1]):
+            if (index, position.month) in MISSING_RETURNS:
+                continue
+            operating = position.operating_tpa + RUNS_ABOVE_APPROVED.get(index, 0)
+            days = monthrange(int(position.month[:4]), int(position.month[5:]))[1]
+            production = operating * days * 97 // (365 * 100)  # about 97 % of nameplate output
+            file_return({"smelter_id": smelter.id, "month": position.month, "operating_tpa": operating,
+                         "production_t": production}, filer)
+    # A clerk corrects a figure: the second revision supersedes the first, both stay readable.
+    first = smelters[0]
+    file_return({"smelter_id": first.id, "month": "2016-11", "operating_tpa": 400_000,
+                 "production_t": 31_500}, _filer_for(first.enterprise_id, enterprises, users))
 
 
 def _record_transfers(smelters, enterprises, reviewer) -> None:

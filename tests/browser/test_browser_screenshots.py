@@ -21,6 +21,7 @@ FILER_PAGES = {
     "filer-smelter": "/smelters/1",
     "filer-caps": "/caps",
     "filer-account": "/account",
+    "filer-indicators": "/indicators",
 }
 STAFF_PAGES = {
     "staff-dashboard": "/",
@@ -33,6 +34,9 @@ STAFF_PAGES = {
     "admin-users": "/admin/users",
     "admin-enterprise-new": "/admin/enterprises/new",
     "admin-cap-edit": "/admin/caps/2",
+    "staff-summary": "/summaries/2016-12",
+    "staff-indicators": "/indicators",
+    "staff-indicator-lineage": "/indicators/4",
     "not-found": "/filings/999999",
 }
 
