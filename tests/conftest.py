@@ -171,3 +171,30 @@ def api_as(client, factory):
 def world(factory):
     """A small registry: two enterprises with a smelter each, and a user per role."""
     return factory.world()
+
+
+class QueryCounter:
+    """The number of SQL statements the app's engine ran inside a ``with`` block."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.count = 0
+
+    def _count(self, *_args) -> None:
+        self.count += 1
+
+    def __enter__(self) -> QueryCounter:
+        self.count = 0
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def count_queries(app) -> QueryCounter:
+    """``with count_queries as counted: ...`` then ``counted.count``: keeps pages from a query per row."""
+    with app.app_context():
+        engine = db.engine
+    return QueryCounter(engine)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from registry.auth.permissions import require_role
 from registry.auth.roles import DECIDERS, STAFF
-from registry.caps.services import approval_preview, surge_status
+from registry.caps.services import approval_previews, surge_by_month
 from registry.extensions import db
 from registry.filings.models import SUBMITTED, Filing
 from registry.filings.services import filings_for
@@ -27,8 +27,9 @@ def review():
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     queue = list(db.session.scalars(stmt.limit(QUEUE_LIMIT)))
     months = sorted({f.effective_month for f in queue})
-    surges = {month: surge_status(month) for month in months}
-    items = [{"filing": f, "preview": approval_preview(f), "surge": surges[f.effective_month]} for f in queue]
+    surges = surge_by_month(months[0], months[-1]) if months else {}
+    previews = approval_previews(queue)  # one usage read per cap, whatever the queue's length
+    items = [{"filing": f, "preview": previews[f.id], "surge": surges[f.effective_month]} for f in queue]
     may_decide = current_user.role in DECIDERS
     return render_template("review/queue.html", items=items, total=total, may_decide=may_decide,
                            approve_form=ActionForm(), note_form=NoteForm())
