@@ -98,6 +98,7 @@ def register_hooks(app: Flask) -> None:
     from registry.db import want_write_lock
     from registry.rest.auth import require_api_token
     from registry.rest.content import require_json_body
+    from registry.rest.query import refuse_unknown_query_parameters
     from registry.security import set_security_headers
 
     @app.before_request
@@ -109,4 +110,5 @@ def register_hooks(app: Flask) -> None:
 
     app.before_request(require_api_token)
     app.before_request(require_json_body)
+    app.before_request(refuse_unknown_query_parameters)
     app.after_request(set_security_headers)

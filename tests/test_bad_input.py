@@ -223,3 +223,17 @@ def test_absurd_ids_on_writes_are_404(world, api_as, role, url):
     client = api_as(getattr(world, role))
     response = client.post(url, json={}) if url.endswith("approve") else client.patch(url, json={})
     assert_problem(response, 404)
+
+
+def test_a_misspelt_filter_is_a_422_naming_it_not_the_whole_list(world, api_as):
+    response = api_as(world.reviewer).get("/api/v1/filings?stauts=approved&page_size=5")
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert response.json["errors"] == {"stauts": ["Unknown query parameter."]}
+
+
+def test_declared_query_parameters_are_still_accepted(world, api_as):
+    reviewer = api_as(world.reviewer)
+    assert reviewer.get("/api/v1/filings?status=approved&page=1&page_size=5").status_code == 200
+    assert reviewer.get(f"/api/v1/smelters/{world.smelter_a.id}/positions?from=2016-01&to=2016-03").status_code == 200
+    assert reviewer.get("/api/v1/filings/1?x=1").status_code == 422

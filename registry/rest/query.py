@@ -1,0 +1,57 @@
+"""Unknown query parameters under /api/ are a 422 naming them.
+
+webargs drops parameters no schema declares, so a misspelt filter
+(``?stauts=approved``) would silently list everything. The known names are
+those of the endpoint's documented query schemas, the same ones that parse them.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from registry.problems import InvalidInput
+from registry.rest.auth import is_api_request
+
+
+def _handler(endpoint: str, method: str):
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        return view
+    return getattr(view_class, method, None) or getattr(view_class, "get", None)
+
+
+def _query_names(endpoint: str, method: str) -> frozenset[str] | None:
+    """The query parameters the endpoint declares; None for views outside flask-smorest."""
+    known = current_app.extensions.setdefault("registry.query_names", {})  # per app, filled lazily
+    key = (endpoint, method)
+    if key not in known:
+        apidoc = getattr(_handler(endpoint, method), "_apidoc", None)
+        if apidoc is None:
+            known[key] = None
+        else:
+            names: set[str] = set()
+            for parameter in apidoc.get("arguments", {}).get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                schema = parameter["schema"]
+                schema = schema() if isinstance(schema, type) else schema
+                names |= {field.data_key or name for name, field in schema.fields.items()}
+            known[key] = frozenset(names)
+    return known[key]
+
+
+def refuse_unknown_query_parameters() -> None:
+    """before_request: 422 for a query parameter the API endpoint does not declare."""
+    if not request.args or not is_api_request() or request.endpoint is None:
+        return
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    known = _query_names(request.endpoint, method)
+    if known is None:
+        return
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        error = InvalidInput(unknown[0], "Unknown query parameter.")
+        error.errors = {name: ["Unknown query parameter."] for name in unknown}
+        error.detail = f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}."
+        raise error
