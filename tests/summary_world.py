@@ -42,3 +42,11 @@ TOTALS = {
     "built_tpa": 1_800_000, "operating_tpa": 1_450_000, "idle_tpa": 350_000,
     "additions_tpa": 100_000, "reductions_tpa": 200_000, "pending_additions_tpa": 50_000,
 }
+
+
+def build_with_returns_and_cap(factory, world, api_as) -> SimpleNamespace:
+    """The hand-computed world, its returns filed, and a national operating cap of 1.5 Mt."""
+    extra = build(factory, world)
+    file_returns(api_as, world)
+    extra.cap = factory.cap(name="全国运行产能", limit_tpa=1_500_000)
+    return extra

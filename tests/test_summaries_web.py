@@ -18,10 +18,7 @@ PAGE = f"/summaries/{MONTH}"
 
 @pytest.fixture
 def setup(factory, world, api_as):
-    extra = summary_world.build(factory, world)
-    summary_world.file_returns(api_as, world)
-    extra.cap = factory.cap(name="全国运行产能", limit_tpa=1_500_000)
-    return extra
+    return summary_world.build_with_returns_and_cap(factory, world, api_as)
 
 
 def sign_in(client, user) -> None:
