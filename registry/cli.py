@@ -38,7 +38,7 @@ def create_user_command(email: str, role: str, uscc: str | None, password: str, 
     try:
         user = create_user(email, role, password, enterprise=enterprise, name=name)
     except Problem as problem:
-        _fail(problem.detail)
+        _fail(str(problem.message))
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
@@ -100,7 +100,7 @@ def seed_scale_command(enterprises: int, smelters: int, months: int, filings: in
         with click.progressbar(length=filings, label="Filings", show_pos=True) as bar:
             counts = generate(spec, append=append, progress=bar.update)
     except Problem as problem:
-        _fail(problem.detail)
+        _fail(str(problem.message))
     db.session.commit()
     click.echo("Wrote " + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + ".")
     click.echo(f"Every scale user (scale-<role>-<id>@scale.example) has the password {SCALE_PASSWORD}.")

@@ -9,7 +9,10 @@ from flask_login import current_user
 
 
 def select_locale() -> str:
+    """The API speaks what Accept-Language asks (English by default); pages also remember a choice."""
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages, default="en") or "en"
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages:
         return user_locale

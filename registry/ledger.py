@@ -27,7 +27,13 @@ from registry.filings.models import (
     Filing,
 )
 from registry.months import span
-from registry.problems import RuleBroken
+from registry.problems import (
+    BaselineConflictsWithApprovals,
+    ClosureExceedsBuilt,
+    CurtailmentExceedsOperating,
+    OperatingExceedsBuilt,
+    RestartExceedsIdle,
+)
 
 
 @dataclass(frozen=True)
@@ -157,30 +163,16 @@ def _check_one(filing: Filing, position: Position, deltas: tuple[int, int]) -> N
     built = position.built_tpa + deltas[0]
     operating = position.operating_tpa + deltas[1]
     figures = {
-        "month": position.month, "capacity_tpa": filing.capacity_tpa,
-        "built_tpa": position.built_tpa, "operating_tpa": position.operating_tpa,
-        "idle_tpa": position.idle_tpa,
+        "month": position.month, "effective_month": filing.effective_month, "kind": filing.kind,
+        "capacity_tpa": filing.capacity_tpa, "built_tpa": position.built_tpa,
+        "operating_tpa": position.operating_tpa, "idle_tpa": position.idle_tpa,
     }
-    later = "" if position.month == filing.effective_month else (
-        f" (approved filings already take effect by {position.month})"
-    )
     if built < 0:
-        raise RuleBroken(
-            "closure_exceeds_built",
-            f"A closure of {filing.capacity_tpa:,} t/a exceeds the {position.built_tpa:,} t/a "
-            f"built in {position.month}{later}.", **figures)
+        raise ClosureExceedsBuilt(**figures)
     if operating < 0:
-        raise RuleBroken(
-            "curtailment_exceeds_operating",
-            f"A curtailment of {filing.capacity_tpa:,} t/a exceeds the {position.operating_tpa:,} t/a "
-            f"operating in {position.month}{later}.", **figures)
+        raise CurtailmentExceedsOperating(**figures)
     if operating > built:
-        rule = "restart_exceeds_idle" if filing.kind == RESTART else "operating_exceeds_built"
-        raise RuleBroken(
-            rule,
-            f"This {filing.kind.replace('_', ' ')} of {filing.capacity_tpa:,} t/a would leave "
-            f"operating capacity above built capacity in {position.month}: only "
-            f"{position.idle_tpa:,} t/a is idle then{later}.", **figures)
+        raise (RestartExceedsIdle if filing.kind == RESTART else OperatingExceedsBuilt)(**figures)
 
 
 def check_ledger(smelter) -> None:
@@ -190,8 +182,4 @@ def check_ledger(smelter) -> None:
         built += d_built
         operating += d_operating
         if not 0 <= operating <= built:
-            raise RuleBroken(
-                "baseline_conflicts_with_approvals",
-                f"With this baseline the approved filings leave {operating:,} t/a operating "
-                f"of {built:,} t/a built in {month}.",
-                month=month, built_tpa=built, operating_tpa=operating)
+            raise BaselineConflictsWithApprovals(month=month, built_tpa=built, operating_tpa=operating)

@@ -43,11 +43,15 @@ from registry.filings.models import (
 )
 from registry.ledger import nominal_deltas
 from registry.members.models import Enterprise, Smelter
+from registry.messages import Template
 from registry.problems import Conflict
 from registry.reference.uscc import make_uscc
 from registry.replacement.models import FilingReplacement, Indicator, ReplacementRatio
 from registry.replacement.services import DEFAULT_RATIO, required_tpa
 from registry.returns.models import MonthlyReturn, due_date
+
+NOT_EMPTY = Template("database_not_empty", "The database already has %(filings)s filings; pass --append to add to "
+                                          "them.")
 
 SCALE_PASSWORD = "scale-password-1"  # noqa: S105 - synthetic accounts, printed by the command
 CHUNK = 10_000
@@ -122,7 +126,7 @@ def generate(spec: ScaleSpec, *, append: bool = False, progress: Callable[[int],
     """Write the data set in the session's transaction (the caller commits); the row counts per table."""
     existing = db.session.scalar(sa.select(sa.func.count()).select_from(Filing)) or 0
     if existing and not append:
-        raise Conflict(f"The database already has {existing:,} filings; pass --append to add to them.")
+        raise Conflict(NOT_EMPTY(filings=existing), code="database_not_empty")
     tables = (Enterprise, Smelter, User, Filing, Indicator)
     run = _Run(random.Random(spec.seed), {  # noqa: S311 - reproducible synthetic data, not secrets
         m.__tablename__: (db.session.scalar(sa.select(sa.func.max(m.id))) or 0) + 1 for m in tables})

@@ -97,7 +97,7 @@ def test_cover_one_tonne_short_at_ratio_one_is_refused(app, world, factory, revi
 
     body = problem(reviewer.post(f"/api/v1/filings/{filing.id}/approve"), 409)
 
-    assert body["rule"] == "replacement_short"
+    assert body["rule"] == "short_cover"
     assert (body["required_tpa"], body["offered_tpa"], body["shortfall_tpa"], body["ratio"]) == (
         120_000, 119_999, 1, 1.0)
     assert "1 t/a short" in body["detail"]
@@ -164,7 +164,7 @@ def test_indicator_is_never_spent_twice(app, world, factory, reviewer):
     assert reviewer.post(f"/api/v1/filings/{first.id}/approve").status_code == 200
     body = problem(reviewer.post(f"/api/v1/filings/{second.id}/approve"), 409)
 
-    assert body["rule"] == "replacement_short"
+    assert body["rule"] == "short_cover"
     assert (body["indicator_id"], body["indicator_remaining_tpa"], body["indicator_wanted_tpa"]) == (
         ind.id, 30_000, 70_000)
     assert f"#{ind.id} has 30,000 t/a left" in body["detail"]
@@ -172,7 +172,7 @@ def test_indicator_is_never_spent_twice(app, world, factory, reviewer):
     with app.app_context():
         refused = db.session.scalars(sa.select(AuditEvent).where(
             AuditEvent.entity_id == second.id, AuditEvent.action == "approve_refused")).all()
-        assert [e.after["rule"] for e in refused] == ["replacement_short"]
+        assert [e.after["rule"] for e in refused] == ["short_cover"]
         db.session.remove()
 
 

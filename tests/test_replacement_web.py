@@ -59,7 +59,9 @@ def test_transfer_above_remaining_is_shown_beside_the_tonnes(app, client, world,
                           data={"to_enterprise_id": world.ent_b.id, "tonnes_tpa": "25001", "note": ""})
 
     assert refused.status_code == 422
-    assert "Only 25,000 t/a are left on this indicator." in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    tonnes_errors = page.split('id="tonnes_tpa-err"')[1].split("</")[0]
+    assert f"Indicator #{ind.id} has 25,000 t/a left; 25,001 t/a cannot be transferred." in tonnes_errors
     assert remaining(app, ind.id) == 25_000
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from registry.audit.models import AuditEvent
@@ -56,7 +58,8 @@ def test_a_month_that_has_not_begun_is_refused_naming_it(world, api_as):
     next_month = add(current(), 1)
     response = api_as(world.filer_a).post(URL, json=body(world.smelter_a, month=next_month))
     problem = assert_problem(response, 422, "month")
-    assert next_month in problem["detail"]
+    assert problem["month"] == next_month and problem["code"] == "validation"
+    assert dt.date(int(next_month[:4]), int(next_month[5:]), 1).strftime("%b %Y") in problem["detail"]
     assert api_as(world.filer_a).post(URL, json=body(world.smelter_a, month=current())).status_code == 201
 
 

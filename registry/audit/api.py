@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 
 from registry.audit.models import AuditEvent
 from registry.audit.schemas import AuditEventOut, AuditFilter
 from registry.auth.permissions import roles_required
 from registry.auth.roles import STAFF
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
+from registry.rest.schema import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-events",
                 description="The append-only audit trail.")

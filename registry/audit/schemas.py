@@ -4,9 +4,10 @@ import marshmallow as ma
 from marshmallow import validate
 
 from registry.rest.fields import Id, Timestamp
+from registry.rest.schema import Schema
 
 
-class AuditEventOut(ma.Schema):
+class AuditEventOut(Schema):
     id = ma.fields.Integer()
     occurred_at = Timestamp()
     actor_id = ma.fields.Integer(allow_none=True)
@@ -17,7 +18,7 @@ class AuditEventOut(ma.Schema):
     after = ma.fields.Dict(allow_none=True)
 
 
-class AuditFilter(ma.Schema):
+class AuditFilter(Schema):
     entity_type = ma.fields.String(validate=validate.OneOf(
         ("enterprise", "smelter", "filing", "cap", "user", "api_token")))
     entity_id = Id(strict=False)

@@ -13,7 +13,11 @@ from operator import attrgetter
 
 from flask_login import current_user
 
+from registry.extensions import db
+from registry.messages import Template
 from registry.problems import Forbidden, NotFound
+
+NOT_FOUND = Template("not_found", "No such record, or it is not visible to you.")
 
 
 def roles_required(*roles: str) -> Callable:
@@ -33,7 +37,7 @@ def roles_required(*roles: str) -> Callable:
 def require_role(user, *roles: str) -> None:
     """Raise Forbidden unless ``user`` has one of ``roles``."""
     if user.role not in roles:
-        raise Forbidden(f"The {user.role} role may not do this.")
+        raise Forbidden(role=user.role)
 
 
 def enterprise_scope(user) -> int | None:
@@ -41,20 +45,18 @@ def enterprise_scope(user) -> int | None:
     return None if user.is_staff else user.enterprise_id
 
 
-def get_visible(user, model, object_id: int, what: str,
+def get_visible(user, model, object_id: int, missing: Template = NOT_FOUND,
                 enterprise_of: Callable = attrgetter("enterprise_id")):
-    """The ``model`` row with this id if ``user`` may see it, else 404 (existence not revealed)."""
-    from registry.extensions import db
-
+    """The ``model`` row with this id if ``user`` may see it, else 404 saying ``missing``."""
     obj = db.session.get(model, object_id)
     if obj is None:
-        raise NotFound(f"No such {what}.")
-    ensure_visible(user, enterprise_of(obj), what)
+        raise NotFound(missing())
+    ensure_visible(user, enterprise_of(obj), missing)
     return obj
 
 
-def ensure_visible(user, enterprise_id: int, what: str = "resource") -> None:
-    """404 for a filer looking at another enterprise's ``what``."""
+def ensure_visible(user, enterprise_id: int, missing: Template = NOT_FOUND) -> None:
+    """404 for a filer looking at another enterprise's record (the same 404 as a missing one)."""
     scope = enterprise_scope(user)
     if scope is not None and scope != enterprise_id:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(missing())

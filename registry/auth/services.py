@@ -16,7 +16,17 @@ from registry.auth.models import ApiToken, User
 from registry.auth.roles import FILER, ROLES
 from registry.db import utcnow
 from registry.extensions import db
+from registry.messages import Template
 from registry.problems import Conflict, InvalidInput, NotFound
+
+PASSWORD_TOO_SHORT = Template("password_too_short", "Use at least %(min)s characters.")
+UNKNOWN_ROLE = Template("unknown_role", "Must be one of: %(choices)s.")
+FILER_NEEDS_ENTERPRISE = Template("filer_needs_enterprise", "A filer needs an enterprise.")
+USER_EXISTS = Template("user_exists", "A user with e-mail %(email)s already exists.")
+ALREADY_REGISTERED = Template("already_registered", "Already registered.")
+CANNOT_DEACTIVATE_SELF = Template("cannot_deactivate_self", "You cannot deactivate your own account.")
+WRONG_PASSWORD = Template("wrong_current_password", "The current password is not correct.")
+NO_SUCH_TOKEN = Template("no_such_token", "No such token.")
 
 TOKEN_PREFIX = "cr_"  # noqa: S105 - a marker, not a secret
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)  # spare a write per request
@@ -31,7 +41,7 @@ def hash_password(password: str) -> str:
 def check_password_strength(password: str, field: str = "password") -> None:
     """Refuse passwords too short to resist guessing."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(field, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise InvalidInput(field, PASSWORD_TOO_SHORT(min=MIN_PASSWORD_LENGTH))
 
 
 def create_user(
@@ -40,11 +50,11 @@ def create_user(
     """A new user; filers belong to exactly one enterprise."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise InvalidInput("role", f"Must be one of: {', '.join(ROLES)}.")
+        raise InvalidInput("role", UNKNOWN_ROLE(choices=", ".join(ROLES)))
     if role == FILER and enterprise is None:
-        raise InvalidInput("enterprise", "A filer needs an enterprise.")
+        raise InvalidInput("enterprise", FILER_NEEDS_ENTERPRISE())
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
-        raise Conflict(f"A user with e-mail {email} already exists.", errors={"email": ["Already registered."]})
+        raise Conflict(USER_EXISTS(email=email), errors={"email": [ALREADY_REGISTERED()]}, code="user_exists")
     check_password_strength(password)
     user = User(
         email=email, name=name, role=role, password_hash=hash_password(password),
@@ -60,7 +70,7 @@ def create_user(
 def set_user_active(user: User, active: bool, actor) -> User:
     """Deactivate or reactivate an account (admin); users are never deleted, the audit keeps them."""
     if actor is not None and actor.id == user.id and not active:
-        raise Conflict("You cannot deactivate your own account.")
+        raise Conflict(CANNOT_DEACTIVATE_SELF(), code="cannot_deactivate_self")
     if user.active != active:
         user.active = active
         record(actor, "user", user.id, "activate" if active else "deactivate",
@@ -86,7 +96,7 @@ def _dummy_hash() -> str:
 def change_password(user: User, current: str, new: str) -> None:
     """Change a password after checking the current one."""
     if not check_password_hash(user.password_hash, current):
-        raise InvalidInput("current_password", "The current password is not correct.")
+        raise InvalidInput("current_password", WRONG_PASSWORD())
     check_password_strength(new, "new_password")
     user.password_hash = hash_password(new)
     record(user, "user", user.id, "change_password")
@@ -112,7 +122,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(NO_SUCH_TOKEN())
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record(user, "api_token", token.id, "revoke")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from registry.auth.permissions import roles_required
 from registry.auth.roles import ADMIN
@@ -19,10 +18,17 @@ from registry.caps.schemas import (
 )
 from registry.caps.usage import usage_report
 from registry.extensions import db
+from registry.messages import Template
 from registry.months import count
 from registry.problems import InvalidInput
 from registry.rest.etag import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
+from registry.rest.schema import Blueprint
+
+TO_BEFORE_FROM = Template("to_before_from", "Must not be before 'from'.")
+OUTSIDE_PERIOD = Template("outside_cap_period", "The cap applies from %(from_month)s to %(to_month)s; ask for months "
+                                                "within that period.")
+TOO_MANY_MONTHS = Template("too_many_months", "Ask for at most %(count)s months.")
 
 blp = Blueprint("caps", __name__, url_prefix="/api/v1/caps",
                 description="Caps (总量控制): agreed ceilings and their usage month by month.")
@@ -79,11 +85,10 @@ def usage(query, cap_id):
     first = query.get("from_") or cap.period_from
     last = query.get("to") or cap.period_to
     if first > last:
-        raise InvalidInput("to", "Must not be before 'from'.")
+        raise InvalidInput("to", TO_BEFORE_FROM())
     for field, month in (("from", first), ("to", last)):
         if not cap.period_from <= month <= cap.period_to:
-            raise InvalidInput(field, f"The cap applies from {cap.period_from} to {cap.period_to}; "
-                                      f"ask for months within that period.")
+            raise InvalidInput(field, OUTSIDE_PERIOD(from_month=cap.period_from, to_month=cap.period_to))
     if count(first, last) > MAX_USAGE_MONTHS:
-        raise InvalidInput("to", f"Ask for at most {MAX_USAGE_MONTHS} months.")
+        raise InvalidInput("to", TOO_MANY_MONTHS(count=MAX_USAGE_MONTHS))
     return usage_report(cap, first, last)

@@ -5,6 +5,7 @@ from marshmallow import validate
 
 from registry.caps.models import BASES, SCOPES
 from registry.rest.fields import Boolean, Month, Name, Text, Tonnes
+from registry.rest.schema import Schema
 
 MAX_CAP_TPA = 1_000_000_000
 
@@ -18,7 +19,7 @@ class ScopeRef(ma.fields.String):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class CapIn(ma.Schema):
+class CapIn(Schema):
     name = Name(required=True)
     scope = ma.fields.String(required=True, validate=validate.OneOf(SCOPES))
     scope_ref = ScopeRef(
@@ -37,7 +38,7 @@ class CapPatch(CapIn):
     """Every field optional; only those sent change."""
 
 
-class CapOut(ma.Schema):
+class CapOut(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     scope = ma.fields.String()
@@ -50,17 +51,17 @@ class CapOut(ma.Schema):
     active = ma.fields.Boolean()
 
 
-class CapFilter(ma.Schema):
+class CapFilter(Schema):
     active = ma.fields.Boolean()
 
 
-class UsageRange(ma.Schema):
+class UsageRange(Schema):
     from_ = Month(data_key="from", metadata={
         "description": "First month, within the cap's period (default: period start; else 422)."})
     to = Month(metadata={"description": "Last month, within the cap's period (default: period end; else 422)."})
 
 
-class UsageOut(ma.Schema):
+class UsageOut(Schema):
     month = ma.fields.String()
     approved_tpa = ma.fields.Integer()
     pending_tpa = ma.fields.Integer()

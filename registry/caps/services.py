@@ -24,9 +24,16 @@ from registry.extensions import db
 from registry.filings.models import SUBMITTED, Filing
 from registry.ledger import approval_deltas
 from registry.members.models import Enterprise, Smelter
-from registry.problems import InvalidInput, NotFound, RuleBroken
+from registry.messages import Template
+from registry.problems import CapExceeded, InvalidInput, NotFound
 from registry.reference.provinces import PROVINCE_CODES
 from registry.rest.fields import MAX_ID
+
+NO_SUCH_CAP = Template("no_such_cap", "No such cap.")
+PROVINCE_REF = Template("province_cap_ref", "A province cap needs a GB/T 2260 province code.")
+ENTERPRISE_REF = Template("enterprise_cap_ref", "An enterprise cap needs an existing enterprise id.")
+NATIONAL_REF = Template("national_cap_ref", "A national cap has no scope_ref.")
+PERIOD_BACKWARDS = Template("period_backwards", "Must not be before period_from.")
 
 CAP_FIELDS = ("name", "scope", "scope_province", "scope_enterprise_id", "basis", "limit_tpa",
               "period_from", "period_to", "source", "active")
@@ -55,7 +62,7 @@ def get_cap(user, cap_id: int, *, for_update: bool = False) -> Cap:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     cap = db.session.scalar(stmt)
     if cap is None:
-        raise NotFound("No such cap.")
+        raise NotFound(NO_SUCH_CAP())
     return cap
 
 
@@ -76,16 +83,16 @@ def _apply(cap: Cap, data: dict[str, Any]) -> None:
         cap.scope_province = cap.scope_enterprise_id = None
         if cap.scope == PROVINCE:
             if ref not in PROVINCE_CODES:
-                raise InvalidInput("scope_ref", "A province cap needs a GB/T 2260 province code.")
+                raise InvalidInput("scope_ref", PROVINCE_REF())
             cap.scope_province = ref
         elif cap.scope == ENTERPRISE:
             if not _is_id(ref) or db.session.get(Enterprise, int(ref)) is None:
-                raise InvalidInput("scope_ref", "An enterprise cap needs an existing enterprise id.")
+                raise InvalidInput("scope_ref", ENTERPRISE_REF())
             cap.scope_enterprise_id = int(ref)
         elif ref not in (None, ""):
-            raise InvalidInput("scope_ref", "A national cap has no scope_ref.")
+            raise InvalidInput("scope_ref", NATIONAL_REF())
     if cap.period_from > cap.period_to:
-        raise InvalidInput("period_to", "Must not be before period_from.")
+        raise InvalidInput("period_to", PERIOD_BACKWARDS())
 
 
 def create_cap(data: dict[str, Any], actor) -> Cap:
@@ -179,11 +186,7 @@ def check_caps(smelter: Smelter, filing: Filing, deltas: tuple[int, int]) -> Non
             continue
         impact = cap_impact(cap, filing, deltas)
         if impact.refused:
-            raise RuleBroken(
-                "cap_exceeded",
-                f"Approving this filing would take cap \u201c{cap.name}\u201d to "
-                f"{impact.resulting_tpa:,} t/a in {impact.month}, {impact.excess_tpa:,} t/a "
-                f"above its limit of {cap.limit_tpa:,} t/a.",
+            raise CapExceeded(
                 cap_id=cap.id, cap_name=cap.name, basis=cap.basis, month=impact.month,
                 usage_tpa=impact.usage_tpa, filing_tpa=impact.delta_tpa,
                 resulting_tpa=impact.resulting_tpa, limit_tpa=cap.limit_tpa,

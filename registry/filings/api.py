@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from registry.extensions import db
 from registry.filings import services, workflow
@@ -18,9 +17,13 @@ from registry.filings.schemas import (
     FilingPatch,
     TransitionIn,
 )
+from registry.messages import Template
 from registry.problems import InvalidInput
 from registry.rest.etag import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
+from registry.rest.schema import Blueprint
+
+KEY_LENGTH = Template("key_length", "Must be %(min)s to %(max)s characters.")
 
 blp = Blueprint("filings", __name__, url_prefix="/api/v1/filings",
                 description="Filings and their review workflow.")
@@ -54,7 +57,7 @@ class Filings(MethodView):
             db.session.commit()
             return with_etag(FilingOut(), filing, 201)
         if not 1 <= len(key) <= 200 or "\x00" in key:
-            raise InvalidInput("Idempotency-Key", "Must be 1 to 200 characters.")
+            raise InvalidInput("Idempotency-Key", KEY_LENGTH(min=1, max=200))
         earlier = services.find_idempotent(current_user, key, data)
         if earlier is not None:
             return with_etag(FilingOut(), earlier, 201)

@@ -6,12 +6,13 @@ from marshmallow import validate
 from registry.filings.models import KINDS, MAX_CAPACITY_TPA, STATUSES
 from registry.replacement.schemas import ReplacementIn, ReplacementOut
 from registry.rest.fields import Id, Month, Province, Text, Timestamp, Tonnes, no_nul
+from registry.rest.schema import Schema
 
 CELL_AMPERAGE = validate.Range(min=50, max=1500)
 MAX_REPLACEMENTS = 100
 
 
-class FilingIn(ma.Schema):
+class FilingIn(Schema):
     smelter_id = Id(required=True)
     kind = ma.fields.String(required=True, validate=validate.OneOf(KINDS))
     capacity_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1, required=True)
@@ -34,7 +35,7 @@ class FilingPatch(FilingIn):
         exclude = ("smelter_id",)
 
 
-class FilingOut(ma.Schema):
+class FilingOut(Schema):
     id = ma.fields.Integer()
     smelter_id = ma.fields.Integer()
     enterprise_id = ma.fields.Integer(attribute="smelter.enterprise_id")
@@ -56,17 +57,17 @@ class FilingOut(ma.Schema):
     version = ma.fields.Integer()
 
 
-class TransitionIn(ma.Schema):
+class TransitionIn(Schema):
     note = Text(load_default=None, allow_none=True)
 
 
-class DecisionIn(ma.Schema):
+class DecisionIn(Schema):
     """Reject and return say why."""
 
     note = ma.fields.String(required=True, validate=[validate.Length(min=1, max=4000), no_nul])
 
 
-class FilingFilter(ma.Schema):
+class FilingFilter(Schema):
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     kind = ma.fields.String(validate=validate.OneOf(KINDS))
     smelter_id = Id(strict=False)

@@ -15,8 +15,19 @@ from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
 from registry.ledger import nominal_deltas
 from registry.members.models import Smelter
+from registry.messages import Template
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.replacement.services import replacements_snapshot, set_replacements
+
+NO_SUCH_FILING = Template("no_such_filing", "No such filing.")
+SMELTER_NOT_YOURS = Template("smelter_not_yours", "No such smelter in your enterprise.")
+BEFORE_BASELINE = Template("before_baseline", "Must not be before the smelter's baseline month %(month)s.")
+IMPLAUSIBLE_CAPACITY = Template(
+    "implausible_capacity",
+    "%(cell_count)s cells of %(amperage_ka)s kA can make at most %(max_plausible_tpa)s at 96 %% current efficiency.")
+NOT_EDITABLE = Template("not_editable", "Only a draft or returned filing can be edited; this one is %(status)s.")
+IDEMPOTENCY_MISMATCH = Template("idempotency_key_reused",
+                                "This key was used with a different request body; use a new key.")
 
 FILING_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "status", "notes",
                  "decision_note", "cell_count", "cell_amperage_ka", "version")
@@ -64,24 +75,22 @@ def get_filing(user, filing_id: int, *, for_update: bool = False) -> Filing:
         stmt = stmt.with_for_update(of=Filing).execution_options(populate_existing=True)
     filing = db.session.scalar(stmt)
     if filing is None:
-        raise NotFound("No such filing.")
-    ensure_visible(user, filing.smelter.enterprise_id, "filing")
+        raise NotFound(NO_SUCH_FILING())
+    ensure_visible(user, filing.smelter.enterprise_id, NO_SUCH_FILING)
     return filing
 
 
 def _check_rules(filing: Filing, smelter: Smelter) -> None:
     """The rules a filing's own fields must meet, whatever its status."""
     if filing.effective_month < smelter.baseline_month:
-        raise InvalidInput("effective_month",
-                           f"Must not be before the smelter's baseline month {smelter.baseline_month}.")
+        raise InvalidInput("effective_month", BEFORE_BASELINE(month=smelter.baseline_month))
     amperage = filing.cell_amperage_ka or smelter.cell_amperage_ka
     if filing.cell_count and amperage:
         maximum = max_plausible_tpa(filing.cell_count, amperage)
         if filing.capacity_tpa > maximum:
-            raise InvalidInput(
-                "capacity_tpa",
-                f"{filing.cell_count:,} cells of {amperage} kA can make at most {maximum:,} t/a "
-                f"at 96 % current efficiency.", max_plausible_tpa=maximum)
+            raise InvalidInput("capacity_tpa", IMPLAUSIBLE_CAPACITY(
+                cell_count=filing.cell_count, amperage_ka=amperage, max_plausible_tpa=maximum),
+                max_plausible_tpa=maximum)
 
 
 def create_filing(data: dict[str, Any], user) -> Filing:
@@ -91,7 +100,7 @@ def create_filing(data: dict[str, Any], user) -> Filing:
     replacements = data.pop("replacements", None) or []
     smelter = db.session.get(Smelter, data["smelter_id"])
     if smelter is None or smelter.enterprise_id != user.enterprise_id:
-        raise InvalidInput("smelter_id", "No such smelter in your enterprise.")
+        raise InvalidInput("smelter_id", SMELTER_NOT_YOURS())
     filing = Filing(**data, status=DRAFT, created_by=user.id)
     filing.smelter = smelter
     _check_rules(filing, smelter)
@@ -107,8 +116,7 @@ def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
     """Edit a draft or returned filing (its enterprise's filer)."""
     require_role(user, FILER)
     if filing.status not in EDITABLE:
-        raise Conflict(f"Only a draft or returned filing can be edited; this one is {filing.status}.",
-                       status_now=filing.status)
+        raise Conflict(NOT_EDITABLE(status=filing.status), code="not_editable", status_now=filing.status)
     before = _snapshot(filing)
     data = dict(data)
     replacements = data.pop("replacements", None)
@@ -143,8 +151,7 @@ def find_idempotent(user, key: str, data: dict[str, Any]) -> Filing | None:
     if earlier is None:
         return None
     if earlier.request_hash != request_hash(data):
-        raise InvalidInput("Idempotency-Key",
-                           "This key was used with a different request body; use a new key.")
+        raise InvalidInput("Idempotency-Key", IDEMPOTENCY_MISMATCH())
     return db.session.get(Filing, earlier.filing_id)
 
 

@@ -33,7 +33,12 @@ from registry.filings.models import (
 from registry.filings.services import FILING_FIELDS, get_filing
 from registry.ledger import approval_deltas, check_positions
 from registry.members.models import Smelter
+from registry.messages import Template
 from registry.problems import Conflict, Forbidden, InvalidInput, RuleBroken
+
+INVALID_TRANSITION = Template("invalid_transition",
+                              "A filing that is %(status)s cannot take this step (%(action)s).")
+NOTE_REQUIRED = Template("note_required", "Say why, in a note for the filer.")
 
 
 @dataclass(frozen=True)
@@ -68,15 +73,13 @@ def transition(filing_id: int, action: str, actor, note: str | None = None) -> F
     spec = TRANSITIONS[action]
     filing = get_filing(actor, filing_id, for_update=True)
     if actor.role not in spec.roles:
-        raise Forbidden(f"The {actor.role} role may not {action} filings.")
+        raise Forbidden(role=actor.role, action=action)
     if filing.status not in spec.sources:
-        raise Conflict(
-            f"Cannot {action} a filing that is {filing.status}; "
-            f"{action} applies to {', '.join(sorted(spec.sources))} filings.",
-            current_status=filing.status)
+        raise Conflict(INVALID_TRANSITION(status=filing.status, action=action), code="invalid_transition",
+                       current_status=filing.status, action=action, allowed_from=sorted(spec.sources))
     note = (note or "").strip() or None
     if spec.note_required and not note:
-        raise InvalidInput("note", f"Say why you {action} this filing.")
+        raise InvalidInput("note", NOTE_REQUIRED())
     before = snapshot(filing, FILING_FIELDS)
     if action == "approve":
         _approve(filing, actor)

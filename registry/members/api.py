@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from registry.auth.permissions import roles_required
 from registry.auth.roles import ADMIN
@@ -22,10 +21,15 @@ from registry.members.schemas import (
     SmelterOut,
     SmelterPatch,
 )
+from registry.messages import Template
 from registry.months import add, count, current
 from registry.problems import InvalidInput
 from registry.rest.etag import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
+from registry.rest.schema import Blueprint
+
+TO_BEFORE_FROM = Template("to_before_from", "Must not be before 'from'.")
+TOO_MANY_MONTHS_UNTIL = Template("too_many_months_until", "Ask for at most %(count)s months (up to %(last_month)s).")
 
 enterprises = Blueprint("enterprises", __name__, url_prefix="/api/v1/enterprises",
                         description="Member enterprises (统一社会信用代码 identifies each).")
@@ -123,8 +127,8 @@ def positions(query, smelter_id):
     first = query.get("from_") or smelter.baseline_month
     last = query.get("to") or max(current(), first)
     if first > last:
-        raise InvalidInput("to", "Must not be before 'from'.")
+        raise InvalidInput("to", TO_BEFORE_FROM())
     if count(first, last) > MAX_POSITION_MONTHS:
-        raise InvalidInput("to", f"Ask for at most {MAX_POSITION_MONTHS} months "
-                                 f"(up to {add(first, MAX_POSITION_MONTHS - 1)}).")
+        raise InvalidInput("to", TOO_MANY_MONTHS_UNTIL(count=MAX_POSITION_MONTHS,
+                                                       last_month=add(first, MAX_POSITION_MONTHS - 1)))
     return [p.to_dict() for p in positions_by_month(smelter, first, last)]

@@ -5,12 +5,13 @@ from marshmallow import validate
 
 from registry.members.models import POWER_SOURCES
 from registry.rest.fields import Boolean, Id, Month, Name, Province, Tonnes, valid_uscc
+from registry.rest.schema import Schema
 
 MAX_SMELTER_TPA = 20_000_000
 USCC_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 
-class EnterpriseIn(ma.Schema):
+class EnterpriseIn(Schema):
     uscc = ma.fields.String(required=True, validate=valid_uscc,
                             metadata={"example": "91150000MA0N0D2B75", "pattern": USCC_PATTERN})
     name = Name(required=True)
@@ -23,7 +24,7 @@ class EnterprisePatch(EnterpriseIn):
     """Every field optional; only those sent change."""
 
 
-class EnterpriseOut(ma.Schema):
+class EnterpriseOut(Schema):
     id = ma.fields.Integer()
     uscc = ma.fields.String()
     name = ma.fields.String()
@@ -32,7 +33,7 @@ class EnterpriseOut(ma.Schema):
     active = ma.fields.Boolean()
 
 
-class SmelterIn(ma.Schema):
+class SmelterIn(Schema):
     enterprise_id = Id(required=True)
     name = Name(required=True)
     province = Province(required=True)
@@ -48,7 +49,7 @@ class SmelterPatch(SmelterIn):
     """Every field optional; only those sent change."""
 
 
-class SmelterOut(ma.Schema):
+class SmelterOut(Schema):
     id = ma.fields.Integer()
     enterprise_id = ma.fields.Integer()
     name = ma.fields.String()
@@ -60,17 +61,17 @@ class SmelterOut(ma.Schema):
     power_source = ma.fields.String()
 
 
-class SmelterFilter(ma.Schema):
+class SmelterFilter(Schema):
     enterprise_id = Id(strict=False)
     province = Province()
 
 
-class PositionRange(ma.Schema):
+class PositionRange(Schema):
     from_ = Month(data_key="from", metadata={"description": "First month (default: the baseline month)."})
     to = Month(metadata={"description": "Last month (default: this month); at most 600 months."})
 
 
-class PositionOut(ma.Schema):
+class PositionOut(Schema):
     month = ma.fields.String()
     built_tpa = ma.fields.Integer()
     operating_tpa = ma.fields.Integer()

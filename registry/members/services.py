@@ -10,9 +10,19 @@ import sqlalchemy as sa
 from registry.audit.services import record, snapshot
 from registry.auth.permissions import ensure_visible, enterprise_scope, get_visible
 from registry.extensions import db
+from registry.filings.models import Filing
 from registry.ledger import check_ledger
 from registry.members.models import Enterprise, Smelter
+from registry.messages import Template
 from registry.problems import Conflict, InvalidInput, NotFound
+
+NO_SUCH_ENTERPRISE = Template("no_such_enterprise", "No such enterprise.")
+NO_SUCH_SMELTER = Template("no_such_smelter", "No such smelter.")
+USCC_TAKEN = Template("uscc_taken", "An enterprise with USCC %(uscc)s is already registered.")
+ALREADY_REGISTERED = Template("already_registered", "Already registered.")
+OPERATING_ABOVE_BUILT = Template("baseline_operating_above_built", "Operating capacity cannot exceed built capacity.")
+BASELINE_AFTER_FILINGS = Template("baseline_after_filings",
+                                  "This smelter has filings from %(month)s; the baseline must not be later.")
 
 ENTERPRISE_FIELDS = ("uscc", "name", "name_en", "province", "active")
 SMELTER_FIELDS = ("enterprise_id", "name", "province", "baseline_month", "baseline_built_tpa",
@@ -28,7 +38,7 @@ def enterprises_for(user) -> sa.Select:
 
 def get_enterprise(user, enterprise_id: int) -> Enterprise:
     """An enterprise ``user`` may see, else 404."""
-    return get_visible(user, Enterprise, enterprise_id, "enterprise", enterprise_of=attrgetter("id"))
+    return get_visible(user, Enterprise, enterprise_id, NO_SUCH_ENTERPRISE, enterprise_of=attrgetter("id"))
 
 
 def _check_uscc_free(uscc: str, except_id: int | None = None) -> None:
@@ -36,8 +46,7 @@ def _check_uscc_free(uscc: str, except_id: int | None = None) -> None:
     if except_id is not None:
         stmt = stmt.where(Enterprise.id != except_id)
     if db.session.scalar(stmt) is not None:
-        raise Conflict(f"An enterprise with USCC {uscc} is already registered.",
-                       errors={"uscc": ["Already registered."]})
+        raise Conflict(USCC_TAKEN(uscc=uscc), errors={"uscc": [ALREADY_REGISTERED()]}, code="uscc_taken")
 
 
 def create_enterprise(data: dict[str, Any], actor) -> Enterprise:
@@ -81,21 +90,20 @@ def get_smelter(user, smelter_id: int, *, for_update: bool = False) -> Smelter:
     smelter = db.session.get(Smelter, smelter_id, with_for_update=for_update or None,
                              populate_existing=for_update)
     if smelter is None:
-        raise NotFound("No such smelter.")
-    ensure_visible(user, smelter.enterprise_id, "smelter")
+        raise NotFound(NO_SUCH_SMELTER())
+    ensure_visible(user, smelter.enterprise_id, NO_SUCH_SMELTER)
     return smelter
 
 
 def _check_baseline(smelter: Smelter) -> None:
     if smelter.baseline_operating_tpa > smelter.baseline_built_tpa:
-        raise InvalidInput("baseline_operating_tpa",
-                           "Operating capacity cannot exceed built capacity.")
+        raise InvalidInput("baseline_operating_tpa", OPERATING_ABOVE_BUILT())
 
 
 def create_smelter(data: dict[str, Any], actor) -> Smelter:
     """Register a smelter with its baseline (admin)."""
     if db.session.get(Enterprise, data["enterprise_id"]) is None:
-        raise InvalidInput("enterprise_id", "No such enterprise.")
+        raise InvalidInput("enterprise_id", NO_SUCH_ENTERPRISE())
     smelter = Smelter(**data)
     _check_baseline(smelter)
     db.session.add(smelter)
@@ -107,15 +115,12 @@ def create_smelter(data: dict[str, Any], actor) -> Smelter:
 def update_smelter(smelter: Smelter, data: dict[str, Any], actor) -> Smelter:
     """Edit a smelter (admin); a new baseline must still fit its approved filings."""
     if "enterprise_id" in data and db.session.get(Enterprise, data["enterprise_id"]) is None:
-        raise InvalidInput("enterprise_id", "No such enterprise.")
+        raise InvalidInput("enterprise_id", NO_SUCH_ENTERPRISE())
     if "baseline_month" in data:
-        from registry.filings.models import Filing
-
         earliest = db.session.scalar(
             sa.select(sa.func.min(Filing.effective_month)).where(Filing.smelter_id == smelter.id))
         if earliest is not None and data["baseline_month"] > earliest:
-            raise InvalidInput("baseline_month",
-                               f"This smelter has filings from {earliest}; the baseline must not be later.")
+            raise InvalidInput("baseline_month", BASELINE_AFTER_FILINGS(month=earliest))
     before = snapshot(smelter, SMELTER_FIELDS)
     for name, value in data.items():
         setattr(smelter, name, value)

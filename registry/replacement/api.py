@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from registry.auth.permissions import roles_required
 from registry.auth.roles import ADMIN, REVIEWER
 from registry.extensions import db
+from registry.messages import Template
 from registry.problems import InvalidInput
 from registry.replacement import services
 from registry.replacement.lineage import lineage
@@ -24,6 +24,9 @@ from registry.replacement.schemas import (
 )
 from registry.rest.etag import ETAG_HEADER, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
+from registry.rest.schema import Blueprint
+
+PROVINCE_MISMATCH = Template("province_mismatch", "Must match the province in the path.")
 
 indicators = Blueprint("indicators", __name__, url_prefix="/api/v1/indicators",
                        description="Replacement indicators (置换指标): tonnes retired by closures, "
@@ -96,7 +99,7 @@ class RatioItem(MethodView):
     def put(self, data, province):
         """Set a province's replacement ratio, 1 to 10 (admin)."""
         if data.get("province") not in (None, province):
-            raise InvalidInput("province", "Must match the province in the path.")
+            raise InvalidInput("province", PROVINCE_MISMATCH())
         out = services.set_ratio(province, data["ratio"], current_user)
         db.session.commit()
         return out

@@ -19,7 +19,7 @@ from registry.audit.services import record
 from registry.extensions import db
 from registry.filings.models import APPROVED, NEW_CAPACITY, Filing
 from registry.members.models import Smelter
-from registry.problems import RuleBroken
+from registry.problems import ShortCover
 from registry.replacement.models import FilingReplacement, Indicator, ReplacementRatio
 from registry.replacement.services import DEFAULT_RATIO, lock_indicators, ratio_for, required_tpa
 
@@ -76,7 +76,7 @@ class Cover:
 
 
 def consume_cover(filing: Filing, smelter: Smelter, actor) -> Cover:
-    """Refuse short cover (409 ``replacement_short``), else take the tonnes from each indicator."""
+    """Refuse short cover (409 ``short_cover``), else take the tonnes from each indicator."""
     rows = list(filing.replacements)
     locked = lock_indicators([row.indicator_id for row in rows]) if rows else {}
     cover = Cover(filing.capacity_tpa, ratio_for(smelter.province))
@@ -88,18 +88,10 @@ def consume_cover(filing: Filing, smelter: Smelter, actor) -> Cover:
                "required_tpa": cover.required_tpa, "offered_tpa": cover.offered_tpa,
                "shortfall_tpa": cover.shortfall_tpa}
     if cover.shortfall_tpa:
-        raise RuleBroken(
-            "replacement_short",
-            f"New capacity of {cover.capacity_tpa:,} t/a needs {cover.required_tpa:,} t/a of replacement "
-            f"indicators (ratio {cover.ratio.normalize():f} in province {smelter.province}); the filing offers "
-            f"{cover.offered_tpa:,} t/a, {cover.shortfall_tpa:,} t/a short.", **figures)
+        raise ShortCover(**figures)
     if cover.lacking:
         line = cover.lacking[0]
-        raise RuleBroken(
-            "replacement_short",
-            f"Indicator #{line.indicator_id} has {line.remaining_tpa:,} t/a left, less than the "
-            f"{line.tonnes_tpa:,} t/a this filing would use: "
-            f"{line.tonnes_tpa - line.remaining_tpa:,} t/a short.",
+        raise ShortCover(
             **figures, indicator_id=line.indicator_id, indicator_remaining_tpa=line.remaining_tpa,
             indicator_wanted_tpa=line.tonnes_tpa,
             lacking=[{"indicator_id": x.indicator_id, "remaining_tpa": x.remaining_tpa,

@@ -5,21 +5,22 @@ from marshmallow import validate
 
 from registry.filings.models import MAX_CAPACITY_TPA
 from registry.rest.fields import Id, Province, Text, Timestamp, Tonnes
+from registry.rest.schema import Schema
 
 
-class ReplacementIn(ma.Schema):
+class ReplacementIn(Schema):
     """One indicator a new-capacity filing draws on."""
 
     indicator_id = Id(required=True)
     tonnes_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1, required=True)
 
 
-class ReplacementOut(ma.Schema):
+class ReplacementOut(Schema):
     indicator_id = ma.fields.Integer()
     tonnes_tpa = ma.fields.Integer()
 
 
-class IndicatorOut(ma.Schema):
+class IndicatorOut(Schema):
     id = ma.fields.Integer()
     enterprise_id = ma.fields.Integer()
     origin_smelter_id = ma.fields.Integer()
@@ -32,7 +33,7 @@ class IndicatorOut(ma.Schema):
     created_at = Timestamp()
 
 
-class TransferStepOut(ma.Schema):
+class TransferStepOut(Schema):
     id = ma.fields.Integer()
     from_indicator_id = ma.fields.Integer()
     tonnes_tpa = ma.fields.Integer()
@@ -40,7 +41,7 @@ class TransferStepOut(ma.Schema):
     created_at = Timestamp()
 
 
-class ChainStepOut(ma.Schema):
+class ChainStepOut(Schema):
     indicator_id = ma.fields.Integer()
     enterprise_id = ma.fields.Integer()
     enterprise_name = ma.fields.String()
@@ -49,7 +50,7 @@ class ChainStepOut(ma.Schema):
     transfer = ma.fields.Nested(TransferStepOut, allow_none=True)
 
 
-class OriginOut(ma.Schema):
+class OriginOut(Schema):
     filing_id = ma.fields.Integer()
     smelter_id = ma.fields.Integer()
     smelter_name = ma.fields.String()
@@ -58,7 +59,7 @@ class OriginOut(ma.Schema):
     capacity_tpa = ma.fields.Integer()
 
 
-class TransferOutLine(ma.Schema):
+class TransferOutLine(Schema):
     id = ma.fields.Integer()
     to_indicator_id = ma.fields.Integer()
     to_enterprise_id = ma.fields.Integer()
@@ -68,7 +69,7 @@ class TransferOutLine(ma.Schema):
     created_at = Timestamp()
 
 
-class UseOut(ma.Schema):
+class UseOut(Schema):
     filing_id = ma.fields.Integer()
     status = ma.fields.String()
     smelter_id = ma.fields.Integer()
@@ -77,7 +78,7 @@ class UseOut(ma.Schema):
     decided_at = Timestamp(allow_none=True)
 
 
-class LineageOut(ma.Schema):
+class LineageOut(Schema):
     origin = ma.fields.Nested(OriginOut, metadata={"description": "The closure the tonnes were retired by."})
     chain = ma.fields.List(ma.fields.Nested(ChainStepOut), metadata={
         "description": "From the origin closure's indicator to this one, each with the transfer into it."})
@@ -92,7 +93,7 @@ class IndicatorDetailOut(IndicatorOut):
     lineage = ma.fields.Nested(LineageOut)
 
 
-class IndicatorFilter(ma.Schema):
+class IndicatorFilter(Schema):
     enterprise_id = Id(strict=False)
     province = Province()
     origin_smelter_id = Id(strict=False)
@@ -101,13 +102,13 @@ class IndicatorFilter(ma.Schema):
                                                                "(false) tonnes left."})
 
 
-class TransferIn(ma.Schema):
+class TransferIn(Schema):
     to_enterprise_id = Id(required=True)
     tonnes_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1, required=True)
     note = Text(load_default="")
 
 
-class TransferOut(ma.Schema):
+class TransferOut(Schema):
     id = ma.fields.Integer()
     from_indicator = ma.fields.Nested(IndicatorOut)
     to_indicator = ma.fields.Nested(IndicatorOut)
@@ -117,13 +118,13 @@ class TransferOut(ma.Schema):
     created_at = Timestamp()
 
 
-class RatioIn(ma.Schema):
+class RatioIn(Schema):
     province = Province()  # optional; must match the path
     ratio = ma.fields.Float(required=True, allow_nan=False, validate=validate.Range(min=1, max=10),
                             metadata={"example": 1.25, "description": "Rounded to three decimals."})
 
 
-class RatioOut(ma.Schema):
+class RatioOut(Schema):
     province = ma.fields.String()
     ratio = ma.fields.Float()
     default = ma.fields.Boolean(metadata={"description": "True when no ratio is set and 1.0 applies."})

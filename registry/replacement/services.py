@@ -24,6 +24,7 @@ from registry.auth.roles import ADMIN, DECIDERS
 from registry.extensions import db
 from registry.filings.models import NEW_CAPACITY, Filing
 from registry.members.models import Enterprise
+from registry.messages import Template
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.reference.provinces import PROVINCE_CODES
 from registry.replacement.models import (
@@ -32,6 +33,23 @@ from registry.replacement.models import (
     IndicatorTransfer,
     ReplacementRatio,
 )
+
+NO_SUCH_PROVINCE = Template("no_such_province", "No such province.")
+NO_SUCH_INDICATOR = Template("no_such_indicator", "No such indicator.")
+NO_SUCH_ENTERPRISE = Template("no_such_enterprise", "No such enterprise.")
+RATIO_RANGE = Template("ratio_range", "Must be between %(min)s and %(max)s.")
+ONLY_NEW_CAPACITY = Template("replacements_only_new_capacity", "Only a new_capacity filing lists replacements.")
+DROP_REPLACEMENTS = Template("replacements_drop",
+                             "Only a new_capacity filing lists replacements; send an empty list to drop them.")
+NAMED_TWICE = Template("indicator_named_twice", "Name each indicator once.")
+INDICATOR_NOT_YOURS = Template("indicator_not_yours", "No indicator #%(indicator_id)s in your enterprise.")
+INDICATOR_TOO_SMALL = Template("indicator_too_small",
+                               "Indicator #%(indicator_id)s has %(remaining_tpa)s left, less than the "
+                               "%(tonnes_tpa)s named.")
+ALREADY_OWNER = Template("indicator_already_owned", "The indicator already belongs to this enterprise.")
+TRANSFER_TOO_LARGE = Template("indicator_insufficient",
+                              "Indicator #%(indicator_id)s has %(remaining_tpa)s left; %(requested_tpa)s cannot be "
+                              "transferred.")
 
 DEFAULT_RATIO = Decimal("1.000")
 INDICATOR_FIELDS = ("enterprise_id", "origin_smelter_id", "origin_filing_id", "parent_id", "province",
@@ -56,7 +74,7 @@ def ratios() -> list[dict[str, Any]]:
 def get_ratio(province: str) -> dict[str, Any]:
     """The ratio of one province; 404 for a code that is not a province."""
     if province not in PROVINCE_CODES:
-        raise NotFound("No such province.")
+        raise NotFound(NO_SUCH_PROVINCE())
     row = db.session.get(ReplacementRatio, province)
     return {"province": province, "ratio": Decimal(str(row.ratio)) if row else DEFAULT_RATIO,
             "default": row is None}
@@ -66,10 +84,10 @@ def set_ratio(province: str, ratio: float, actor) -> dict[str, Any]:
     """Set a province's ratio (admin); bounds 1 to 10, rounded to the three decimals stored."""
     require_role(actor, ADMIN)
     if province not in PROVINCE_CODES:
-        raise NotFound("No such province.")
+        raise NotFound(NO_SUCH_PROVINCE())
     value = Decimal(str(ratio)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     if not Decimal(1) <= value <= Decimal(10):
-        raise InvalidInput("ratio", "Must be between 1 and 10.")
+        raise InvalidInput("ratio", RATIO_RANGE(min=1, max=10))
     row = db.session.get(ReplacementRatio, province)
     before = {"ratio": str(row.ratio)} if row else {"ratio": str(DEFAULT_RATIO), "default": True}
     if row is None:
@@ -107,7 +125,7 @@ def indicators_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
 
 def get_indicator(user, indicator_id: int) -> Indicator:
     """An indicator ``user`` may see, else 404."""
-    return get_visible(user, Indicator, indicator_id, "indicator")
+    return get_visible(user, Indicator, indicator_id, NO_SUCH_INDICATOR)
 
 
 def lock_indicators(ids: list[int]) -> dict[int, Indicator]:
@@ -141,26 +159,25 @@ def set_replacements(filing: Filing, items: list[dict[str, int]] | None) -> None
     current = list(current)
     if items is None:
         if current and filing.kind != NEW_CAPACITY:
-            raise InvalidInput("replacements", "Only a new_capacity filing lists replacements; "
-                                               "send an empty list to drop them.")
+            raise InvalidInput("replacements", DROP_REPLACEMENTS())
         return
     if not items and not current:
         return
     if items and filing.kind != NEW_CAPACITY:
-        raise InvalidInput("replacements", "Only a new_capacity filing lists replacements.")
+        raise InvalidInput("replacements", ONLY_NEW_CAPACITY())
     ids = [item["indicator_id"] for item in items]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("replacements", "Name each indicator once.")
+        raise InvalidInput("replacements", NAMED_TWICE())
     owned = dict(db.session.execute(
         sa.select(Indicator.id, Indicator.remaining_tpa)
         .where(Indicator.id.in_(ids), Indicator.enterprise_id == filing.smelter.enterprise_id)).all())
     for item in items:
         if item["indicator_id"] not in owned:
-            raise InvalidInput("replacements", f"No indicator #{item['indicator_id']} in your enterprise.")
+            raise InvalidInput("replacements", INDICATOR_NOT_YOURS(indicator_id=item["indicator_id"]))
         if item["tonnes_tpa"] > owned[item["indicator_id"]]:
-            raise InvalidInput("replacements",
-                               f"Indicator #{item['indicator_id']} has {owned[item['indicator_id']]:,} t/a "
-                               f"left, less than the {item['tonnes_tpa']:,} t/a named.")
+            raise InvalidInput("replacements", INDICATOR_TOO_SMALL(
+                indicator_id=item["indicator_id"], remaining_tpa=owned[item["indicator_id"]],
+                tonnes_tpa=item["tonnes_tpa"]))
     for row in current:
         db.session.delete(row)
     db.session.flush()
@@ -187,17 +204,17 @@ def transfer(indicator_id: int, to_enterprise_id: int, tonnes_tpa: int, note: st
     require_role(actor, *DECIDERS)
     seller = lock_indicators([indicator_id]).get(indicator_id)
     if seller is None:
-        raise NotFound("No such indicator.")
+        raise NotFound(NO_SUCH_INDICATOR())
     buyer = db.session.get(Enterprise, to_enterprise_id)
     if buyer is None:
-        raise InvalidInput("to_enterprise_id", "No such enterprise.")
+        raise InvalidInput("to_enterprise_id", NO_SUCH_ENTERPRISE())
     if buyer.id == seller.enterprise_id:
-        raise InvalidInput("to_enterprise_id", "The indicator already belongs to this enterprise.")
+        raise InvalidInput("to_enterprise_id", ALREADY_OWNER())
     if tonnes_tpa > seller.remaining_tpa:
-        raise Conflict(f"Indicator #{seller.id} has {seller.remaining_tpa:,} t/a left; "
-                       f"{tonnes_tpa:,} t/a cannot be transferred.",
-                       slug="indicator-insufficient", title="Not enough tonnes left",
-                       indicator_id=seller.id, remaining_tpa=seller.remaining_tpa, requested_tpa=tonnes_tpa)
+        raise Conflict(TRANSFER_TOO_LARGE(indicator_id=seller.id, remaining_tpa=seller.remaining_tpa,
+                                          requested_tpa=tonnes_tpa),
+                       code="indicator_insufficient", indicator_id=seller.id, remaining_tpa=seller.remaining_tpa,
+                       requested_tpa=tonnes_tpa)
     before = snapshot(seller, INDICATOR_FIELDS)
     seller.remaining_tpa -= tonnes_tpa
     bought = Indicator(enterprise_id=buyer.id, origin_smelter_id=seller.origin_smelter_id,

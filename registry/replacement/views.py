@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from registry.auth.permissions import require_role
 from registry.auth.roles import DECIDERS
-from registry.errors import settle_refusal
 from registry.extensions import db
 from registry.members.models import Enterprise, Smelter
 from registry.problems import Problem
@@ -92,12 +91,7 @@ def indicator_transfer(indicator_id: int):
                                           data["note"], current_user)
                 db.session.commit()
             except Problem as problem:
-                if "remaining_tpa" not in problem.extra:
-                    show_problem(form, problem)
-                else:
-                    settle_refusal(problem)
-                    form.tonnes_tpa.errors = [_("Only %(tonnes)s t/a are left on this indicator.",
-                                                tonnes=f"{problem.extra['remaining_tpa']:,}")]
+                show_problem(form, problem, field="tonnes_tpa")
             else:
                 flash(_("Transferred %(tonnes)s t/a to indicator #%(id)s.", tonnes=f"{trade.tonnes_tpa:,}",
                         id=trade.to_indicator_id))

@@ -34,7 +34,9 @@ class ProblemSchema(ma.Schema):
         keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
         metadata={"description": "Field name to messages (422)."},
     )
-    rule = ma.fields.String(metadata={"description": "The domain rule an approval broke (409)."})
+    code = ma.fields.String(metadata={"description": "What was refused, a stable snake_case code "
+                                                     "(validation, not_found, cap_exceeded, short_cover, ...)."})
+    rule = ma.fields.String(metadata={"description": "The domain rule an approval broke (409); equals code."})
 
 
 class RegistryApi(Api):

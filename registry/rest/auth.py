@@ -13,14 +13,10 @@ from flask_login import current_user
 from registry.auth.models import User
 from registry.auth.services import user_id_for_token
 from registry.extensions import db, login_manager
-from registry.problems import Problem
+from registry.problems import Unauthorized
 
 API_PREFIX = "/api/"
 PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
-
-
-class Unauthorized(Problem):
-    status, slug, title = 401, "unauthorized", "Unauthorized"
 
 
 def is_api_request() -> bool:
@@ -53,6 +49,4 @@ def require_api_token() -> None:
     if not is_api_request() or request.path.startswith(PUBLIC_API_PATHS):
         return
     if not current_user.is_authenticated:
-        raise Unauthorized(
-            "Send a valid API token: Authorization: Bearer <token>.",
-        )
+        raise Unauthorized()

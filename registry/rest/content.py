@@ -9,14 +9,14 @@ from __future__ import annotations
 from flask import request
 from webargs.core import is_json
 
-from registry.problems import Problem
+from registry.messages import Template
+from registry.problems import UnsupportedMediaType
 from registry.rest.auth import is_api_request
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-class UnsupportedMediaType(Problem):
-    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+MUST_BE_JSON = Template("must_be_json", "Must be application/json.")
 
 
 def _has_body() -> bool:
@@ -29,7 +29,4 @@ def require_json_body() -> None:
         return
     if not is_json(request.mimetype):
         sent = request.mimetype or "no Content-Type"
-        raise UnsupportedMediaType(
-            f"Send the body as application/json (got {sent}).",
-            errors={"Content-Type": ["Must be application/json."]},
-        )
+        raise UnsupportedMediaType(errors={"Content-Type": [MUST_BE_JSON()]}, mimetype=sent)

@@ -8,7 +8,12 @@ import re
 
 from flask import Response, jsonify, request
 
+from registry.messages import Template
 from registry.problems import PreconditionFailed, Problem
+
+MALFORMED_IF_MATCH = Template("malformed_if_match",
+                              'If-Match must be "*" or entity tags as sent in ETag, e.g. "3f2a...".')
+MALFORMED_TAG = Template("malformed_entity_tag", "Malformed entity tag.")
 
 ETAG_HEADER = {"ETag": {"description": "Entity tag of the resource.", "schema": {"type": "string"}}}
 IF_MATCH = {
@@ -37,14 +42,10 @@ def check_if_match(current: dict) -> None:
     if tags == {"*"}:
         return
     if not all(ENTITY_TAG.match(tag) for tag in tags):
-        raise Problem('If-Match must be "*" or entity tags as sent in ETag, e.g. "3f2a...".',
-                      errors={"If-Match": ["Malformed entity tag."]}, slug="malformed-header",
-                      title="Malformed header")
+        raise Problem(MALFORMED_IF_MATCH(), errors={"If-Match": [MALFORMED_TAG()]}, code="malformed_header")
     tags |= {tag[2:] for tag in tags if tag.startswith("W/")}
     if etag_of(current) not in tags:
-        raise PreconditionFailed(
-            "The resource changed since you read it: GET it again and reapply your change.",
-        )
+        raise PreconditionFailed()
 
 
 def with_etag(schema, obj, status: int = 200) -> Response:

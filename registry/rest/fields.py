@@ -7,9 +7,13 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import validate
 
+from registry.messages import Template
 from registry.months import is_month
 from registry.reference.provinces import PROVINCE_CODES
 from registry.reference.uscc import uscc_problem
+
+NO_NUL = Template("no_nul", "Must not contain NUL characters.")
+NOT_A_MONTH = Template("not_a_month", "Must be a month YYYY-MM between 1990-01 and 2100-12.")
 
 MAX_ID = 2**63 - 1
 NAME_LENGTH = 200
@@ -21,12 +25,12 @@ MONTH_PATTERN = r"^(199\d|20\d\d|2100)-(0[1-9]|1[0-2])$"
 def no_nul(value: str) -> None:
     """Refuse NUL characters: PostgreSQL cannot store them in text."""
     if "\x00" in value:
-        raise ma.ValidationError("Must not contain NUL characters.")
+        raise ma.ValidationError(NO_NUL())
 
 
 def valid_month(value: str) -> None:
     if not is_month(value):
-        raise ma.ValidationError("Must be a month YYYY-MM between 1990-01 and 2100-12.")
+        raise ma.ValidationError(NOT_A_MONTH())
 
 
 def valid_uscc(value: str) -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from marshmallow import validate
 
 from registry.extensions import db
+from registry.rest.schema import Schema
 
 MAX_PAGE = 1_000_000  # a larger page would overflow SQLite's OFFSET
 MAX_PAGE_SIZE = 500
@@ -21,7 +22,7 @@ PAGINATION_HEADER = {
 }
 
 
-class PageArgs(ma.Schema):
+class PageArgs(Schema):
     """The paging query parameters."""
 
     page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))

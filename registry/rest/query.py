@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from registry.problems import InvalidInput
+from registry.messages import Template
+from registry.problems import Invalid
 from registry.rest.auth import is_api_request
+
+UNKNOWN_PARAMETER = Template("unknown_query_parameter", "Unknown query parameter.")
+UNKNOWN_PARAMETERS = Template("unknown_query_parameters", "Unknown query parameters: %(names)s.")
 
 
 def _handler(endpoint: str, method: str):
@@ -51,7 +55,5 @@ def refuse_unknown_query_parameters() -> None:
         return
     unknown = sorted(set(request.args) - known)
     if unknown:
-        error = InvalidInput(unknown[0], "Unknown query parameter.")
-        error.errors = {name: ["Unknown query parameter."] for name in unknown}
-        error.detail = f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}."
-        raise error
+        raise Invalid(UNKNOWN_PARAMETERS(names=", ".join(unknown)),
+                      errors={name: [UNKNOWN_PARAMETER()] for name in unknown})

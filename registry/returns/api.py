@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from registry.extensions import db
 from registry.rest.etag import ETAG_HEADER, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
+from registry.rest.schema import Blueprint
 from registry.returns import services
 from registry.returns.schemas import ReturnFilter, ReturnIn, ReturnOut
 

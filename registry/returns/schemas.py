@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from registry.rest.fields import Id, Month, Timestamp, Tonnes
+from registry.rest.schema import Schema
 
 # No smelter in the world runs 20 Mt/a (the largest run about 6 Mt/a), and a
 # month's production cannot exceed a twelfth of that by much: 31 days of 20 Mt/a.
@@ -10,7 +11,7 @@ MAX_OPERATING_TPA = 20_000_000
 MAX_PRODUCTION_T = 1_700_000
 
 
-class ReturnIn(ma.Schema):
+class ReturnIn(Schema):
     smelter_id = Id(required=True)
     month = Month(required=True, metadata={"description": "A past or the current month; future months are 422."})
     operating_tpa = Tonnes(MAX_OPERATING_TPA, required=True,
@@ -19,7 +20,7 @@ class ReturnIn(ma.Schema):
                           metadata={"description": "Tonnes of primary aluminium produced in the month."})
 
 
-class ReturnOut(ma.Schema):
+class ReturnOut(Schema):
     id = ma.fields.Integer()
     smelter_id = ma.fields.Integer()
     enterprise_id = ma.fields.Integer()
@@ -35,7 +36,7 @@ class ReturnOut(ma.Schema):
     late = ma.fields.Boolean(metadata={"description": "Whether this revision was filed after ``due_on``."})
 
 
-class ReturnFilter(ma.Schema):
+class ReturnFilter(Schema):
     smelter_id = Id(strict=False)
     enterprise_id = Id(strict=False)
     month = Month()

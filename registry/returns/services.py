@@ -12,9 +12,16 @@ from registry.auth.permissions import enterprise_scope, get_visible, require_rol
 from registry.auth.roles import FILER
 from registry.extensions import db
 from registry.members.models import Smelter
+from registry.messages import Template
 from registry.months import current
 from registry.problems import InvalidInput
 from registry.returns.models import MonthlyReturn, due_date
+
+NO_SUCH_RETURN = Template("no_such_return", "No such monthly return.")
+SMELTER_NOT_YOURS = Template("smelter_not_yours", "No such smelter in your enterprise.")
+MONTH_NOT_BEGUN = Template("return_month_not_begun", "%(month)s has not begun: returns are for past or current months.")
+BEFORE_BASELINE = Template("return_before_baseline",
+                           "%(month)s is before the smelter's baseline month %(baseline_month)s.")
 
 RETURN_FIELDS = ("smelter_id", "month", "operating_tpa", "production_t", "revision")
 
@@ -52,7 +59,7 @@ def returns_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
 
 def get_return(user, return_id: int) -> MonthlyReturn:
     """One return revision ``user`` may see, else 404."""
-    return get_visible(user, MonthlyReturn, return_id, "monthly return")
+    return get_visible(user, MonthlyReturn, return_id, NO_SUCH_RETURN)
 
 
 def file_return(data: dict[str, Any], user) -> MonthlyReturn:
@@ -64,14 +71,13 @@ def file_return(data: dict[str, Any], user) -> MonthlyReturn:
     require_role(user, FILER)
     smelter = db.session.get(Smelter, data["smelter_id"], with_for_update=True, populate_existing=True)
     if smelter is None or smelter.enterprise_id != user.enterprise_id:
-        raise InvalidInput("smelter_id", "No such smelter in your enterprise.")
+        raise InvalidInput("smelter_id", SMELTER_NOT_YOURS())
     month = data["month"]
     if month > current():
-        raise InvalidInput("month", f"{month} has not begun: returns are for past or current months.",
-                           month=month)
+        raise InvalidInput("month", MONTH_NOT_BEGUN(month=month), month=month)
     if month < smelter.baseline_month:
-        raise InvalidInput("month", f"{month} is before the smelter's baseline month "
-                                    f"{smelter.baseline_month}.", month=month)
+        raise InvalidInput("month", BEFORE_BASELINE(month=month, baseline_month=smelter.baseline_month),
+                           month=month)
     revision = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.max(MonthlyReturn.revision), 0))
         .where(MonthlyReturn.smelter_id == smelter.id, MonthlyReturn.month == month)) + 1

@@ -4,17 +4,18 @@ import marshmallow as ma
 from marshmallow import validate
 
 from registry.rest.fields import NOTE_LENGTH, Timestamp, no_nul
+from registry.rest.schema import Schema
 
 Int = ma.fields.Integer
 Str = ma.fields.String
 
 
-class CorrectionIn(ma.Schema):
+class CorrectionIn(Schema):
     note = Str(required=True, validate=[validate.Length(min=1, max=NOTE_LENGTH), no_nul],
                metadata={"description": "What the correction corrects (shown beside the revision)."})
 
 
-class TotalsOut(ma.Schema):
+class TotalsOut(Schema):
     built_tpa = Int()
     operating_tpa = Int()
     idle_tpa = Int()
@@ -30,7 +31,7 @@ class TotalsOut(ma.Schema):
     returns_missing = Int()
 
 
-class CapRowOut(ma.Schema):
+class CapRowOut(Schema):
     cap_id = Int()
     name = Str()
     scope = Str()
@@ -44,7 +45,7 @@ class CapRowOut(ma.Schema):
     pending_status = Str(metadata={"enum": ["ok", "warning", "breach"]})
 
 
-class SmelterRowOut(ma.Schema):
+class SmelterRowOut(Schema):
     smelter_id = Int()
     name = Str()
     province = Str()
@@ -79,7 +80,7 @@ class ProvinceRowOut(TotalsOut):
     province = Str()
 
 
-class ExceptionOut(ma.Schema):
+class ExceptionOut(Schema):
     """Cap exceptions carry the cap's figures; smelter exceptions the smelter's."""
 
     kind = Str(metadata={"enum": ["cap_breach", "cap_warning", "operating_above_approved", "missing_return"]})
@@ -96,7 +97,7 @@ class ExceptionOut(ma.Schema):
     detail = Str(metadata={"description": "The exception in English, with its figures."})
 
 
-class UtilisationOut(ma.Schema):
+class UtilisationOut(Schema):
     target = ma.fields.Float(metadata={"description": "Document No. 42's target (UTILISATION_TARGET)."})
     approved = ma.fields.Float(allow_none=True, metadata={"description": "Operating over built, approved."})
     reported = ma.fields.Float(allow_none=True, metadata={
@@ -104,7 +105,7 @@ class UtilisationOut(ma.Schema):
     meets_target = ma.fields.Boolean()
 
 
-class SummaryOut(ma.Schema):
+class SummaryOut(Schema):
     month = Str()
     closed = ma.fields.Boolean()
     sha256 = Str(allow_none=True, metadata={"description": "SHA-256 of the frozen canonical JSON; null while open."})
@@ -128,7 +129,7 @@ class SummaryOut(ma.Schema):
                        "[{id, name, changes}], exceptions_added, exceptions_resolved}."})
 
 
-class RevisionOut(ma.Schema):
+class RevisionOut(Schema):
     month = Str()
     revision = Int()
     sha256 = Str()

@@ -23,10 +23,20 @@ from registry.caps.models import Cap
 from registry.caps.services import caps_for
 from registry.db import utcnow
 from registry.extensions import db
+from registry.messages import Template
 from registry.months import current
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.summaries.models import SummarySnapshot
 from registry.summaries.services import build_summary
+
+NO_REVISION = Template("no_such_revision", "%(month)s has no revision %(revision)s.")
+SUMMARY_RACED = Template("summary_raced", "%(month)s revision %(revision)s was published by someone else just now; "
+                                          "reload the summary.")
+MONTH_NOT_ENDED = Template("month_not_ended", "%(month)s has not ended; a month can be closed from the month after.")
+SUMMARY_CLOSED = Template("summary_closed", "%(month)s is already closed; publish a correction to change it.")
+SUMMARY_OPEN = Template("summary_open", "%(month)s is not closed; close it before publishing a correction.")
+SUMMARY_UNCHANGED = Template("summary_unchanged", "Nothing changed in %(month)s since revision %(revision)s.")
+CORRECTION_NOTE = Template("correction_note_required", "Say what the correction corrects.")
 
 # Keys around the frozen body; drop them to recompute the sha256 of a closed summary.
 ENVELOPE = ("closed", "sha256", "revision", "closed_at", "closed_by", "note", "amendments", "scope")
@@ -51,7 +61,7 @@ def get_revision(month: str, revision: int) -> SummarySnapshot:
     snapshot = db.session.scalar(sa.select(SummarySnapshot).where(
         SummarySnapshot.month == month, SummarySnapshot.revision == revision))
     if snapshot is None:
-        raise NotFound(f"{month} has no revision {revision}.")
+        raise NotFound(NO_REVISION(month=month, revision=revision))
     return snapshot
 
 
@@ -64,8 +74,7 @@ def _store(month: str, revision: int, body: dict[str, Any], actor, note: str) ->
         with db.session.begin_nested():
             db.session.add(snapshot)
     except sa.exc.IntegrityError:
-        raise Conflict(f"{month} revision {revision} was published by someone else just now; "
-                       f"reload the summary.", month=month, slug="summary-raced") from None
+        raise Conflict(SUMMARY_RACED(month=month, revision=revision), code="summary_raced", month=month) from None
     record(actor, "summary", snapshot.id, "close" if revision == 1 else "correct",
            after={"month": month, "revision": revision, "sha256": snapshot.sha256, "note": note})
     return snapshot
@@ -75,11 +84,9 @@ def close_month(month: str, actor, today: dt.date | None = None) -> SummarySnaps
     """Freeze ``month`` (admin): only once it has ended, and only once."""
     require_role(actor, ADMIN)
     if month >= current():
-        raise InvalidInput("month", f"{month} has not ended; a month can be closed from the month after.",
-                           month=month, slug="month-not-ended")
+        raise InvalidInput("month", MONTH_NOT_ENDED(month=month), code="month_not_ended", month=month)
     if revisions(month):
-        raise Conflict(f"{month} is already closed; publish a correction to change it.", month=month,
-                       slug="summary-closed")
+        raise Conflict(SUMMARY_CLOSED(month=month), code="summary_closed", month=month)
     return _store(month, 1, build_summary(month, today), actor, "")
 
 
@@ -88,15 +95,14 @@ def publish_correction(month: str, note: str, actor, today: dt.date | None = Non
     require_role(actor, ADMIN)
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("note", "Say what the correction corrects.")
+        raise InvalidInput("note", CORRECTION_NOTE())
     existing = revisions(month)
     if not existing:
-        raise Conflict(f"{month} is not closed; close it before publishing a correction.", month=month,
-                       slug="summary-open")
+        raise Conflict(SUMMARY_OPEN(month=month), code="summary_open", month=month)
     body = build_summary(month, today)
     if sha256_of(canonical_json(body)) == existing[-1].sha256:
-        raise Conflict(f"Nothing changed in {month} since revision {existing[-1].revision}.", month=month,
-                       slug="summary-unchanged")
+        raise Conflict(SUMMARY_UNCHANGED(month=month, revision=existing[-1].revision), code="summary_unchanged",
+                       month=month)
     return _store(month, existing[-1].revision + 1, body, actor, note)
 
 

@@ -12,6 +12,8 @@ from registry.auth.permissions import roles_required
 from registry.auth.roles import ADMIN, STAFF
 from registry.errors import settle_refusal
 from registry.extensions import db
+from registry.formatting import month_label
+from registry.messages import localize
 from registry.months import add, current, is_month
 from registry.problems import Problem
 from registry.summaries import snapshots
@@ -29,13 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _refusal(problem: Problem) -> str:
     """A close or correction refused by the service, in the reader's language."""
     settle_refusal(problem)
-    return {
-        "month-not-ended": _("A month can be closed once it has ended."),
-        "summary-closed": _("This month is already closed; publish a correction to change it."),
-        "summary-open": _("This month is not closed; close it before publishing a correction."),
-        "summary-unchanged": _("Nothing changed since the latest revision."),
-        "summary-raced": _("Someone else published this month just now; check the page again."),
-    }.get(problem.slug, problem.detail)
+    return localize(problem.message)
 
 
 @bp.route("")
@@ -110,7 +106,7 @@ def close(month: str):
         flash(_refusal(problem), "error")
         return redirect(url_for(".page", month=month))
     db.session.commit()
-    flash(_("%(month)s is closed. SHA-256: %(sha)s", month=month, sha=snapshot.sha256))
+    flash(_("%(month)s is closed. SHA-256: %(sha)s", month=month_label(month), sha=snapshot.sha256))
     return redirect(url_for(".page", month=month))
 
 
@@ -129,5 +125,5 @@ def correct(month: str):
         return redirect(url_for(".page", month=month))
     db.session.commit()
     flash(_("Revision %(revision)s of %(month)s is published. SHA-256: %(sha)s",
-            revision=snapshot.revision, month=month, sha=snapshot.sha256))
+            revision=snapshot.revision, month=month_label(month), sha=snapshot.sha256))
     return redirect(url_for(".page", month=month))

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import labels
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.auth.permissions import require_role
@@ -24,7 +25,7 @@ from registry.members.services import enterprises_for, smelters_for
 from registry.problems import Problem, RuleBroken
 from registry.reference.provinces import PROVINCES
 from registry.rest.paging import paginate
-from registry.web import bp, labels
+from registry.web import bp
 from registry.web.display import is_chinese
 from registry.web.formkit import load, show_problem, submitted
 from registry.web.forms import ActionForm, FilingFilterForm, FilingForm, NoteForm

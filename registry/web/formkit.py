@@ -14,8 +14,8 @@ from flask import flash
 from flask_wtf import FlaskForm
 
 from registry.errors import settle_refusal
+from registry.messages import localize
 from registry.problems import Problem
-from registry.web.messages import translate
 
 # Problems a form answers in place; 403 and 404 go to the error pages.
 FORM_STATUSES = (409, 412, 422)
@@ -26,7 +26,7 @@ def _add_error(form: FlaskForm, name: str, message: str) -> bool:
     field = form._fields.get(name)
     if field is None:
         return False
-    field.errors = [*field.errors, translate(message)]
+    field.errors = [*field.errors, localize(message)]
     return True
 
 
@@ -69,16 +69,17 @@ def load(form: FlaskForm, schema: ma.Schema, names: tuple[str, ...], **extra: An
         for name, field_messages in messages.items():
             for message in field_messages if isinstance(field_messages, list) else [str(field_messages)]:
                 if not _add_error(form, name, message):
-                    flash(translate(message), "error")
+                    flash(localize(message), "error")
         return None
     return None if unparsed else result
 
 
-def show_problem(form: FlaskForm | None, problem: Problem) -> None:
+def show_problem(form: FlaskForm | None, problem: Problem, field: str | None = None) -> None:
     """A service's refusal on the page: errors beside fields, the detail as a message.
 
     Whatever the request changed is rolled back; an audit event the refusal
-    carries (a refused approval) is kept, as the API does.
+    carries (a refused approval) is kept, as the API does. A problem without
+    field errors goes beside ``field`` when given, else to the top of the page.
     """
     if problem.status not in FORM_STATUSES:
         raise problem
@@ -87,5 +88,7 @@ def show_problem(form: FlaskForm | None, problem: Problem) -> None:
     for name, messages in (problem.errors or {}).items():
         for message in messages:
             placed = (form is not None and _add_error(form, name, message)) or placed
+    if not placed and form is not None and field is not None:
+        placed = _add_error(form, field, problem.message)
     if not placed:
-        flash(translate(problem.detail), "error")
+        flash(localize(problem.message), "error")

@@ -6,11 +6,11 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import labels
 from registry.caps.models import BASES, SCOPES
 from registry.caps.schemas import CapIn
 from registry.caps.services import caps_for, create_cap, get_cap, update_cap
 from registry.extensions import db
-from registry.web import labels
 from registry.web.admin import admin_bp
 from registry.web.admin.common import save_form
 from registry.web.forms import CapForm

@@ -6,11 +6,11 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import labels
 from registry.extensions import db
 from registry.members.models import POWER_SOURCES, Enterprise
 from registry.members.schemas import SmelterIn
 from registry.members.services import create_smelter, get_smelter, smelters_for, update_smelter
-from registry.web import labels
 from registry.web.admin import admin_bp
 from registry.web.admin.common import enterprise_choices, province_choices, save_form
 from registry.web.forms import SmelterForm

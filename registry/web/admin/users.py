@@ -6,17 +6,20 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import labels
 from registry.auth.models import User
 from registry.auth.roles import ROLES
 from registry.auth.services import create_user, set_user_active
 from registry.extensions import db
 from registry.members.models import Enterprise
+from registry.messages import Template
 from registry.problems import NotFound, Problem
-from registry.web import labels
 from registry.web.admin import admin_bp
 from registry.web.admin.common import enterprise_choices
 from registry.web.formkit import show_problem
 from registry.web.forms import ActionForm, UserForm
+
+NO_SUCH_USER = Template("no_such_user", "No such user.")
 
 
 @admin_bp.route("/users")
@@ -51,7 +54,7 @@ def user_active(user_id: int, action: str):
         return redirect(url_for("web.admin.users"))
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(NO_SUCH_USER())
     try:
         set_user_active(user, action == "activate", current_user)
     except Problem as problem:

@@ -77,18 +77,6 @@ POWER_SOURCES = {
     "other": _l("Other"),
 }
 
-# RuleBroken.rule values raised by registry.ledger, registry.caps.services and registry.replacement.cover.
-RULES = {
-    "cap_exceeded": _l("Cap exceeded"),
-    "restart_exceeds_idle": _l("Restart exceeds idle capacity"),
-    "operating_exceeds_built": _l("Operating capacity would exceed built capacity"),
-    "curtailment_exceeds_operating": _l("Curtailment exceeds operating capacity"),
-    "closure_exceeds_built": _l("Closure exceeds built capacity"),
-    "baseline_conflicts_with_approvals": _l("Baseline conflicts with approved filings"),
-    "replacement_short": _l("Not enough replacement indicators"),
-}
-
-
 def label(table: dict, code: str | None) -> str:
     """The translated name of ``code``, or the code itself when unknown."""
     if code is None:
