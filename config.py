@@ -1,6 +1,8 @@
-"""Settings per environment, read from the process environment.
+"""Settings per environment, read from the process environment when the app is created.
 
-Production refuses to start without ``SECRET_KEY``; development and testing
+``config_for(name)`` builds the settings object then, not at import, so a
+test or a second app sees the environment as it is now. Production refuses
+to start without ``SECRET_KEY`` and ``DATABASE_URL``; development and testing
 fall back to throwaway values so a new user can start with nothing set.
 """
 
@@ -20,9 +22,7 @@ def _float(name: str, default: float) -> float:
 class BaseConfig:
     """Settings shared by every environment."""
 
-    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}  # noqa: RUF012  (read once by Flask)
     JSON_SORT_KEYS = False
 
     # flask-smorest / OpenAPI
@@ -37,52 +37,63 @@ class BaseConfig:
     # Sessions and cookies
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
     # Passwords: werkzeug's scrypt, a memory-hard KDF.
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a method name, not a password)
 
-    # Rate limits (failed logins); Redis shares counts between workers.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
-
-    # Domain settings
-    CAP_WARNING_RATIO = _float("CAP_WARNING_RATIO", 0.9)
-    SURGE_THRESHOLD_TPA = _int("SURGE_THRESHOLD_TPA", 2_000_000)
-    RETURN_DUE_DAY = _int("RETURN_DUE_DAY", 10)
-    UTILISATION_TARGET = _float("UTILISATION_TARGET", 0.8)
-
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh_CN")
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.SECRET_KEY: str | None = env.get("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI: str | None = env.get("DATABASE_URL")
+        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
+        # Rate limits (failed logins); Redis shares counts between workers.
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.LOGIN_FAILURE_LIMIT = env.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+        # Domain settings
+        self.CAP_WARNING_RATIO = _float("CAP_WARNING_RATIO", 0.9)
+        self.SURGE_THRESHOLD_TPA = _int("SURGE_THRESHOLD_TPA", 2_000_000)
+        self.RETURN_DUE_DAY = _int("RETURN_DUE_DAY", 10)
+        self.UTILISATION_TARGET = _float("UTILISATION_TARGET", 0.8)
 
 
 class DevelopmentConfig(BaseConfig):
     """Local use on SQLite with the demo data; never for production."""
 
     DEBUG = False
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = self.SECRET_KEY or "dev-only-not-secret"
 
 
 class TestingConfig(BaseConfig):
     """The test suite: fast password hashing, no CSRF on the test client."""
 
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105
     WTF_CSRF_ENABLED = False
-    RATELIMIT_STORAGE_URI = "memory://"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "testing-only-not-secret"  # noqa: S105  (tests only)
+        self.RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(BaseConfig):
     """Gunicorn on PostgreSQL; SECRET_KEY and DATABASE_URL are required."""
 
-    RATELIMIT_STORAGE_URI = os.environ.get(
-        "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379"
-    )
+    REQUIRE_DATABASE_URL = True  # no SQLite file by accident (registry.create_app checks)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
 
 
 CONFIGS = {
@@ -92,11 +103,11 @@ CONFIGS = {
 }
 
 
-def config_for(name: str | None = None) -> type[BaseConfig]:
-    """The settings class named by ``name`` or by ``REGISTRY_ENV``."""
+def config_for(name: str | None = None) -> BaseConfig:
+    """The settings named by ``name`` or by ``REGISTRY_ENV``, read from the environment now."""
     name = name or os.environ.get("REGISTRY_ENV", "development")
     try:
-        return CONFIGS[name]
+        return CONFIGS[name]()
     except KeyError:
         raise RuntimeError(
             f"REGISTRY_ENV={name!r}; expected one of {', '.join(CONFIGS)}"

@@ -5,9 +5,31 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from config import config_for
+from registry import approvals
+from registry import models as _schema  # noqa: F401  (every table, for Alembic)
+from registry.audit.api import blp as audit
+from registry.caps.api import blp as caps
+from registry.cli import register_cli
+from registry.db import configure_sqlite, want_write_lock
+from registry.errors import register_error_handlers
+from registry.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from registry.filings.api import blp as filings
+from registry.i18n import CatalogueDomain, select_locale
+from registry.members.api import enterprises, smelters
+from registry.replacement.api import indicators, ratios
+from registry.replacement.views import bp as replacement_pages
+from registry.rest.auth import require_api_token
+from registry.rest.content import require_json_body
+from registry.rest.docs import docs_assets
+from registry.rest.query import refuse_unknown_query_parameters
+from registry.returns.api import blp as monthly_returns
+from registry.security import set_security_headers
+from registry.summaries.api import blp as summaries
+from registry.summaries.views import bp as summary_pages
+from registry.web.views import bp as pages
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -20,11 +42,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_api(app)
     register_web(app)
     register_hooks(app)
-    from registry.errors import register_error_handlers
-
+    approvals.register(app)
     register_error_handlers(app)
-    from registry.cli import register_cli
-
     register_cli(app)
     return app
 
@@ -34,17 +53,14 @@ def _check_config(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (see README, Configuration).")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        if app.config.get("REQUIRE_DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production (see README, Configuration).")
         os.makedirs(app.instance_path, exist_ok=True)
         path = os.path.join(app.instance_path, "registry.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
 
 
 def register_extensions(app: Flask) -> None:
-    from registry import models  # noqa: F401  (the schema, for Alembic)
-    from registry.db import configure_sqlite
-    from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from registry.i18n import CatalogueDomain, select_locale
-
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)
@@ -60,16 +76,6 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_api(app: Flask) -> None:
-    from registry.audit.api import blp as audit
-    from registry.caps.api import blp as caps
-    from registry.extensions import api, csrf
-    from registry.filings.api import blp as filings
-    from registry.members.api import enterprises, smelters
-    from registry.replacement.api import indicators, ratios
-    from registry.rest.docs import docs_assets
-    from registry.returns.api import blp as monthly_returns
-    from registry.summaries.api import blp as summaries
-
     api.init_app(app, spec_kwargs={
         "info": {"description": "The Capacity Registry's REST API. "
                                "Authenticate with `Authorization: Bearer <token>`."},
@@ -85,29 +91,19 @@ def register_api(app: Flask) -> None:
 
 
 def register_web(app: Flask) -> None:
-    from registry.replacement.views import bp as replacement
-    from registry.summaries.views import bp as summary_pages
-    from registry.web.views import bp
-
-    app.register_blueprint(bp)
-    app.register_blueprint(replacement)
+    app.register_blueprint(pages)
+    app.register_blueprint(replacement_pages)
     app.register_blueprint(summary_pages)
 
 
+def _serialise_writers() -> None:
+    """SQLite: a writing request holds the database's write lock from its first statement."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        want_write_lock()
+
+
 def register_hooks(app: Flask) -> None:
-    from registry.db import want_write_lock
-    from registry.rest.auth import require_api_token
-    from registry.rest.content import require_json_body
-    from registry.rest.query import refuse_unknown_query_parameters
-    from registry.security import set_security_headers
-
-    @app.before_request
-    def _serialise_writers() -> None:
-        from flask import request
-
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            want_write_lock()
-
+    app.before_request(_serialise_writers)
     app.before_request(require_api_token)
     app.before_request(require_json_body)
     app.before_request(refuse_unknown_query_parameters)

@@ -7,8 +7,15 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from registry.auth.models import User
 from registry.auth.roles import ROLES
+from registry.auth.services import create_token, create_user
+from registry.demo import DEMO_USERS, load_demo
 from registry.extensions import db
+from registry.members.models import Enterprise
+from registry.months import is_month
+from registry.problems import Problem
+from registry.scale import SCALE_PASSWORD, ScaleSpec, generate
 
 users_cli = AppGroup("users", help="Manage users.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -26,10 +33,6 @@ def _fail(message: str) -> None:
 @click.option("--name", default="", help="Display name.")
 def create_user_command(email: str, role: str, uscc: str | None, password: str, name: str) -> None:
     """Create a user."""
-    from registry.auth.services import create_user
-    from registry.members.models import Enterprise
-    from registry.problems import Problem
-
     enterprise = None
     if uscc:
         enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == uscc))
@@ -48,9 +51,6 @@ def create_user_command(email: str, role: str, uscc: str | None, password: str, 
 @click.option("--name", default="cli", help="A label to recognise the token by.")
 def create_token_command(email: str, name: str) -> None:
     """Create an API token; it is printed once, as the last line."""
-    from registry.auth.models import User
-    from registry.auth.services import create_token
-
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None:
         _fail(f"No user {email}.")
@@ -64,8 +64,6 @@ def create_token_command(email: str, name: str) -> None:
 @with_appcontext  # `flask` pushes one anyway; app.cli and the test runner do not
 def seed_demo_command() -> None:
     """Load the illustrative demo data set and print the demo users' credentials."""
-    from registry.demo import DEMO_USERS, load_demo
-
     if not load_demo():
         click.echo("Demo data is already loaded.")
     else:
@@ -87,10 +85,6 @@ def seed_demo_command() -> None:
 def seed_scale_command(enterprises: int, smelters: int, months: int, filings: int, seed: int, start: str,
                        append: bool) -> None:
     """Load a large synthetic data set for performance work (bulk inserts, one commit)."""
-    from registry.months import is_month
-    from registry.problems import Problem
-    from registry.scale import SCALE_PASSWORD, ScaleSpec, generate
-
     if not is_month(start):
         _fail("--start must be a month, YYYY-MM.")
     if smelters < enterprises:

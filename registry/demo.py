@@ -7,6 +7,7 @@ reviewer against the positions and caps.
 
 from __future__ import annotations
 
+import secrets
 from calendar import monthrange
 
 import sqlalchemy as sa
@@ -222,8 +223,6 @@ def _filer_for(enterprise_id: int, enterprises, users) -> User:
         return users[email]
     email = f"filer{index + 1}@members.example"
     if email not in users:
-        import secrets
-
         users[email] = create_user(email, "filer", secrets.token_urlsafe(16),
                                    enterprise=enterprises[index], name="Demo filer")
     return users[email]

@@ -1,19 +1,16 @@
 """The filing state machine: who may move a filing from which status to which.
 
-Approval is the one step with rules beyond the table: the position rules of
-``registry.ledger``, every active cap that covers the smelter
-(``registry.caps.services``) and a new-capacity filing's replacement cover
-(``registry.replacement.cover``), checked and applied as one atomic step; an
-approved closure creates a replacement indicator. On PostgreSQL the filing,
-then its smelter, then the caps (by id), then the indicators (by id) are
-locked FOR UPDATE, always in that order, so two approvals cannot deadlock and
-cannot both squeeze under the same headroom. On SQLite the request holds
-the database write lock from its first statement (``registry.db``).
+A step with rules beyond the table (approval: ``registry.approvals``) runs
+the check registered for it in the app, under the filing's lock, before the
+status changes; the filing is locked first, the check locks the rest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from flask import current_app
 
 from registry.audit.services import record, snapshot
 from registry.auth.roles import ADMIN, FILER, REVIEWER
@@ -21,9 +18,7 @@ from registry.db import utcnow
 from registry.extensions import db
 from registry.filings.models import (
     APPROVED,
-    CLOSURE,
     DRAFT,
-    NEW_CAPACITY,
     REJECTED,
     RETURNED,
     SUBMITTED,
@@ -31,14 +26,13 @@ from registry.filings.models import (
     Filing,
 )
 from registry.filings.services import FILING_FIELDS, get_filing
-from registry.ledger import approval_deltas, check_positions
-from registry.members.models import Smelter
 from registry.messages import Template
-from registry.problems import Conflict, Forbidden, InvalidInput, RuleBroken
+from registry.problems import Conflict, Forbidden, InvalidInput
 
 INVALID_TRANSITION = Template("invalid_transition",
                               "A filing that is %(status)s cannot take this step (%(action)s).")
 NOTE_REQUIRED = Template("note_required", "Say why, in a note for the filer.")
+TRANSITION_CHECKS = "registry.transition_checks"  # app.extensions key: action -> check(filing, actor)
 
 
 @dataclass(frozen=True)
@@ -81,8 +75,9 @@ def transition(filing_id: int, action: str, actor, note: str | None = None) -> F
     if spec.note_required and not note:
         raise InvalidInput("note", NOTE_REQUIRED())
     before = snapshot(filing, FILING_FIELDS)
-    if action == "approve":
-        _approve(filing, actor)
+    check: Callable | None = current_app.extensions.get(TRANSITION_CHECKS, {}).get(action)
+    if check is not None:
+        check(filing, actor)
     filing.status = spec.target
     now = utcnow()
     if action == "submit":
@@ -96,28 +91,3 @@ def transition(filing_id: int, action: str, actor, note: str | None = None) -> F
     record(actor, "filing", filing.id, action, before=before, after=snapshot(filing, FILING_FIELDS))
     return filing
 
-
-def _approve(filing: Filing, reviewer) -> None:
-    """Check the position rules and caps under lock, then fix the filing's deltas."""
-    from registry.caps.services import check_caps
-    from registry.replacement.cover import consume_cover
-    from registry.replacement.services import create_from_closure
-
-    smelter = db.session.get(Smelter, filing.smelter_id, with_for_update=True, populate_existing=True)
-    try:
-        deltas = approval_deltas(smelter, filing)
-        check_positions(smelter, filing, deltas)
-        check_caps(smelter, filing, deltas)
-        if filing.kind == NEW_CAPACITY:
-            consume_cover(filing, smelter, reviewer)  # locks the indicators last, by id
-    except RuleBroken as refusal:
-        # The refusal rolls everything back but this event (registry.errors).
-        refusal.audit = {
-            "actor": reviewer, "entity_type": "filing", "entity_id": filing.id,
-            "action": "approve_refused", "before": None,
-            "after": {"rule": refusal.rule, **refusal.figures},
-        }
-        raise
-    filing.built_delta_tpa, filing.operating_delta_tpa = deltas
-    if filing.kind == CLOSURE:
-        create_from_closure(filing, smelter, reviewer)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http
+
 import marshmallow as ma
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from werkzeug.routing import IntegerConverter
 
 from registry.rest.fields import MAX_ID
@@ -54,9 +57,7 @@ class RegistryApi(Api):
 
     def _register_responses(self) -> None:
         """Document every error response as application/problem+json."""
-        import http
 
-        from flask_smorest.utils import prepare_response
 
         for status in http.HTTPStatus:
             response: dict = {"description": status.phrase}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from werkzeug.routing import BaseConverter
 
+from registry.extensions import api
+
 MONTH_PATTERN = r"(?:199\d|20\d\d|2100)-(?:0[1-9]|1[0-2])"
 
 
@@ -15,7 +17,6 @@ def install_month_converter(state) -> None:
     """Blueprint ``record_once`` hook: the converter for the app, documented for the API."""
     if "month" in state.app.url_map.converters:
         return
-    from registry.extensions import api
 
     state.app.url_map.converters["month"] = MonthConverter
     api.register_converter(MonthConverter, lambda _converter: {

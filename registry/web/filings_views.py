@@ -14,6 +14,7 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.auth.permissions import require_role
 from registry.auth.roles import FILER
+from registry.caps.services import approval_preview
 from registry.errors import settle_refusal
 from registry.extensions import db
 from registry.filings import services, workflow
@@ -150,8 +151,6 @@ def history(filing_id: int) -> list[tuple[AuditEvent, str | None]]:
 def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = None,
                   note_forms: dict | None = None):
     """The filing page: facts, position, cap preview, history and the actions allowed now."""
-    from registry.caps.services import approval_preview
-
     actions = workflow.allowed_actions(filing, current_user)
     note_forms = note_forms or {}
     forms = {action: note_forms.get(action) or (NoteForm() if workflow.TRANSITIONS[action].note_required
