@@ -26,7 +26,7 @@ from registry import months
 from registry.auth.models import User
 from registry.auth.roles import ADMIN, AUDITOR, FILER, REVIEWER
 from registry.auth.services import hash_password
-from registry.caps.models import ADDITIONS, BASES, BUILT, ENTERPRISE, NATIONAL, OPERATING, PROVINCE, Cap
+from registry.caps.models import BASES, BUILT, ENTERPRISE, MONTHLY_ADDITIONS, NATIONAL, OPERATING, PROVINCE, Cap
 from registry.extensions import db
 from registry.filings.models import (
     APPROVED,
@@ -332,7 +332,7 @@ def _caps(spec: ScaleSpec, smelters: list[_Smelter], history: list[dict], additi
             for scope in ((NATIONAL, None), (PROVINCE, s.province), (ENTERPRISE, s.enterprise)):
                 usage[(*scope, BUILT)][index] += built
                 usage[(*scope, OPERATING)][index] += operating
-                usage[(*scope, ADDITIONS)][index] += added.get(smelter_id, 0)
+                usage[(*scope, MONTHLY_ADDITIONS)][index] += added.get(smelter_id, 0)
     provinces = sorted({s.province for s in smelters}, key=lambda p: -usage[(PROVINCE, p, BUILT)][0])
     scopes = [(NATIONAL, None, basis) for basis in BASES]
     scopes += [(PROVINCE, p, BASES[n % 3]) for n, p in enumerate(provinces[:6])]

@@ -17,8 +17,8 @@ SCOPES = (NATIONAL, PROVINCE, ENTERPRISE)
 
 OPERATING = "operating_capacity"
 BUILT = "built_capacity"
-ADDITIONS = "monthly_additions"
-BASES = (OPERATING, BUILT, ADDITIONS)
+MONTHLY_ADDITIONS = "monthly_additions"
+BASES = (OPERATING, BUILT, MONTHLY_ADDITIONS)
 
 
 class Cap(db.Model):

@@ -11,7 +11,7 @@ from flask import current_app
 from registry import months
 from registry.audit.services import record, snapshot
 from registry.auth.permissions import enterprise_scope
-from registry.caps.models import ADDITIONS, ENTERPRISE, NATIONAL, PROVINCE, Cap
+from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, NATIONAL, PROVINCE, Cap
 from registry.caps.usage import (
     Usage,
     basis_delta,
@@ -133,7 +133,7 @@ def covering_caps(smelter: Smelter, *, lock: bool = False) -> list[Cap]:
 
 def affected_months(cap: Cap, filing: Filing) -> tuple[str, str] | None:
     """The months of the cap's period that the filing changes, as (first, last)."""
-    if cap.basis == ADDITIONS:
+    if cap.basis == MONTHLY_ADDITIONS:
         month = filing.effective_month
         return (month, month) if cap.period_from <= month <= cap.period_to else None
     first = max(cap.period_from, filing.effective_month)

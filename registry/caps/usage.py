@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
-from registry.caps.models import ADDITIONS, BUILT, ENTERPRISE, PROVINCE, Cap
+from registry.caps.models import BUILT, ENTERPRISE, MONTHLY_ADDITIONS, PROVINCE, Cap
 from registry.extensions import db
-from registry.filings.models import ADDITIONS as ADDITION_KINDS
-from registry.filings.models import APPROVED, SUBMITTED, Filing
+from registry.filings.models import ADDITION_KINDS, APPROVED, SUBMITTED, Filing
 from registry.members.models import Smelter
 from registry.months import span
 
@@ -48,7 +47,7 @@ def _all_sum(value):
 
 def usage_series(cap: Cap, first: str, last: str) -> list[Usage]:
     """The cap's approved and pending usage for each month ``first``..``last``."""
-    if cap.basis == ADDITIONS:
+    if cap.basis == MONTHLY_ADDITIONS:
         return _additions(scope_condition(cap), first, last)
     return _capacity(cap.basis, scope_condition(cap), first, last)
 
@@ -120,7 +119,7 @@ def is_surge(additions_with_pending: int) -> bool:
 
 def basis_delta(basis: str, filing: Filing, deltas: tuple[int, int]) -> int:
     """How much a filing with these deltas adds to a cap's basis."""
-    if basis == ADDITIONS:
+    if basis == MONTHLY_ADDITIONS:
         return filing.capacity_tpa if filing.kind in ADDITION_KINDS else 0
     return deltas[0] if basis == BUILT else deltas[1]
 

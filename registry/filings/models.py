@@ -22,7 +22,7 @@ NEW_CAPACITY = "new_capacity"
 CURTAILMENT = "curtailment"
 CLOSURE = "closure"
 KINDS = (RESTART, NEW_CAPACITY, CURTAILMENT, CLOSURE)
-ADDITIONS = (RESTART, NEW_CAPACITY)  # the "monthly additions" of a cap
+ADDITION_KINDS = (RESTART, NEW_CAPACITY)  # the kinds that add capacity (a monthly_additions cap counts them)
 
 DRAFT = "draft"
 SUBMITTED = "submitted"

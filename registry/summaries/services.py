@@ -20,7 +20,7 @@ from flask import current_app
 from registry.caps.models import BUILT, ENTERPRISE, NATIONAL, OPERATING, PROVINCE, Cap
 from registry.caps.usage import OK, status_for
 from registry.extensions import db
-from registry.filings.models import ADDITIONS, APPROVED, CLOSURE, CURTAILMENT, SUBMITTED, Filing
+from registry.filings.models import ADDITION_KINDS, APPROVED, CLOSURE, CURTAILMENT, SUBMITTED, Filing
 from registry.members.models import Enterprise, Smelter
 from registry.returns.models import MonthlyReturn, due_date
 from registry.returns.services import is_overdue, latest_revisions
@@ -44,11 +44,11 @@ def _ledger(month: str) -> sa.Subquery:
             Filing.smelter_id,
             _month_sum(approved, Filing.built_delta_tpa).label("built"),
             _month_sum(approved, Filing.operating_delta_tpa).label("operating"),
-            _month_sum(sa.and_(approved, this_month, Filing.kind.in_(ADDITIONS)),
+            _month_sum(sa.and_(approved, this_month, Filing.kind.in_(ADDITION_KINDS)),
                        Filing.capacity_tpa).label("additions"),
             _month_sum(sa.and_(approved, this_month, Filing.kind.in_((CURTAILMENT, CLOSURE))),
                        Filing.capacity_tpa).label("reductions"),
-            _month_sum(sa.and_(Filing.status == SUBMITTED, this_month, Filing.kind.in_(ADDITIONS)),
+            _month_sum(sa.and_(Filing.status == SUBMITTED, this_month, Filing.kind.in_(ADDITION_KINDS)),
                        Filing.capacity_tpa).label("pending_additions"),
             _month_sum(Filing.status == SUBMITTED, Filing.built_delta_tpa).label("pending_built"),
             _month_sum(Filing.status == SUBMITTED, Filing.operating_delta_tpa).label("pending_operating"),
