@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from registry.audit.services import record, snapshot
 from registry.auth.permissions import ensure_visible, enterprise_scope, get_visible
+from registry.auth.services import ALREADY_REGISTERED
 from registry.extensions import db
 from registry.filings.models import Filing
 from registry.ledger import check_ledger
@@ -19,7 +20,6 @@ from registry.problems import Conflict, InvalidInput, NotFound
 NO_SUCH_ENTERPRISE = Template("no_such_enterprise", "No such enterprise.")
 NO_SUCH_SMELTER = Template("no_such_smelter", "No such smelter.")
 USCC_TAKEN = Template("uscc_taken", "An enterprise with USCC %(uscc)s is already registered.")
-ALREADY_REGISTERED = Template("already_registered", "Already registered.")
 OPERATING_ABOVE_BUILT = Template("baseline_operating_above_built", "Operating capacity cannot exceed built capacity.")
 BASELINE_AFTER_FILINGS = Template("baseline_after_filings",
                                   "This smelter has filings from %(month)s; the baseline must not be later.")

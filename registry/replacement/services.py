@@ -24,6 +24,7 @@ from registry.auth.roles import ADMIN, DECIDERS
 from registry.extensions import db
 from registry.filings.models import NEW_CAPACITY, Filing
 from registry.members.models import Enterprise
+from registry.members.services import NO_SUCH_ENTERPRISE
 from registry.messages import Template
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.reference.provinces import PROVINCE_CODES
@@ -36,7 +37,6 @@ from registry.replacement.models import (
 
 NO_SUCH_PROVINCE = Template("no_such_province", "No such province.")
 NO_SUCH_INDICATOR = Template("no_such_indicator", "No such indicator.")
-NO_SUCH_ENTERPRISE = Template("no_such_enterprise", "No such enterprise.")
 RATIO_RANGE = Template("ratio_range", "Must be between %(min)s and %(max)s.")
 ONLY_NEW_CAPACITY = Template("replacements_only_new_capacity", "Only a new_capacity filing lists replacements.")
 DROP_REPLACEMENTS = Template("replacements_drop",
