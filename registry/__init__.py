@@ -11,17 +11,27 @@ from config import config_for
 from registry import approvals
 from registry import models as _schema  # noqa: F401  (every table, for Alembic)
 from registry.audit.api import blp as audit
+from registry.auth import admin as _user_admin  # noqa: F401  (the views modules attach their pages to ``pages``)
+from registry.auth import views as _auth_pages  # noqa: F401
+from registry.auth.gate import require_api_token, require_login
+from registry.caps import admin as _cap_admin  # noqa: F401
+from registry.caps import views as _cap_pages  # noqa: F401
 from registry.caps.api import blp as caps
 from registry.cli import register_cli
+from registry.dashboard import views as _dashboard  # noqa: F401
 from registry.db import configure_sqlite, want_write_lock
 from registry.errors import register_error_handlers
-from registry.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
+from registry.filings import review as _review  # noqa: F401
+from registry.filings import views as _filing_pages  # noqa: F401
 from registry.filings.api import blp as filings
 from registry.i18n import CatalogueDomain, select_locale
+from registry.members import admin as _member_admin  # noqa: F401
+from registry.members import views as _member_pages  # noqa: F401
 from registry.members.api import enterprises, smelters
 from registry.replacement.api import indicators, ratios
 from registry.replacement.views import bp as replacement_pages
-from registry.rest.auth import require_api_token
+from registry.rest.api import api
 from registry.rest.content import require_json_body
 from registry.rest.docs import docs_assets
 from registry.rest.query import refuse_unknown_query_parameters
@@ -29,7 +39,8 @@ from registry.returns.api import blp as monthly_returns
 from registry.security import set_security_headers
 from registry.summaries.api import blp as summaries
 from registry.summaries.views import bp as summary_pages
-from registry.web.views import bp as pages
+from registry.ui import filters as _filters  # noqa: F401  (template filters on the pages blueprint)
+from registry.ui.pages import bp as pages
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -104,7 +115,8 @@ def _serialise_writers() -> None:
 
 def register_hooks(app: Flask) -> None:
     app.before_request(_serialise_writers)
-    app.before_request(require_api_token)
+    app.before_request(require_login)  # pages: a session, else the sign-in page
+    app.before_request(require_api_token)  # API: a bearer token, else 401
     app.before_request(require_json_body)
     app.before_request(refuse_unknown_query_parameters)
     app.after_request(set_security_headers)

@@ -8,13 +8,13 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from registry.auth.models import User
-from registry.auth.roles import ROLES
 from registry.auth.services import create_token, create_user
 from registry.demo import DEMO_USERS, load_demo
 from registry.extensions import db
 from registry.members.models import Enterprise
 from registry.months import is_month
 from registry.problems import Problem
+from registry.roles import ROLES
 from registry.scale import SCALE_PASSWORD, ScaleSpec, generate
 
 users_cli = AppGroup("users", help="Manage users.")

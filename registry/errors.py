@@ -13,8 +13,7 @@ from registry.audit.services import record
 from registry.extensions import db
 from registry.messages import Message, Template, localize
 from registry.problems import PROBLEM_BASE, Problem
-from registry.rest.api import PROBLEM_JSON
-from registry.rest.auth import is_api_request
+from registry.rest.api import PROBLEM_JSON, is_api_request
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ def _field_errors(messages) -> dict[str, list[str]]:
 def settle_refusal(error: Problem) -> None:
     """Roll back what the refused request changed, keeping the audit event it carries.
 
-    Shared by the API (below) and the web forms (registry.web.formkit), so a
+    Shared by the API (below) and the web forms (registry.ui.formkit), so a
     refused approval leaves the same trace whichever surface refused it.
     """
     db.session.rollback()

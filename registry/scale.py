@@ -24,7 +24,6 @@ import sqlalchemy as sa
 
 from registry import months
 from registry.auth.models import User
-from registry.auth.roles import ADMIN, AUDITOR, FILER, REVIEWER
 from registry.auth.services import hash_password
 from registry.caps.models import BASES, BUILT, ENTERPRISE, MONTHLY_ADDITIONS, NATIONAL, OPERATING, PROVINCE, Cap
 from registry.extensions import db
@@ -49,6 +48,7 @@ from registry.reference.uscc import make_uscc
 from registry.replacement.models import FilingReplacement, Indicator, ReplacementRatio
 from registry.replacement.services import DEFAULT_RATIO, required_tpa
 from registry.returns.models import MonthlyReturn, due_date
+from registry.roles import ADMIN, AUDITOR, FILER, REVIEWER
 
 NOT_EMPTY = Template("database_not_empty", "The database already has %(filings)s filings; pass --append to add to "
                                           "them.")

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from registry import months
 from registry.auth.models import User
-from registry.auth.roles import ROLES
 from registry.caps.models import BASES, SCOPES, Cap
 from registry.extensions import db
 from registry.filings import workflow
@@ -20,6 +19,7 @@ from registry.members.models import Enterprise, Smelter
 from registry.problems import Conflict, RuleBroken
 from registry.replacement.models import FilingReplacement, Indicator
 from registry.returns.models import MonthlyReturn
+from registry.roles import ROLES
 from registry.scale import ScaleSpec, generate
 
 SMALL = ScaleSpec(enterprises=6, smelters=20, months=24, filings=3000, seed=7)

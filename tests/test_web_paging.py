@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.web.filings_views import PAGE_SIZE
+from registry.filings.views import PAGE_SIZE
 from tests.web_helpers import sign_in, text
 
 

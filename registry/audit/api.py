@@ -6,10 +6,10 @@ import sqlalchemy as sa
 
 from registry.audit.models import AuditEvent
 from registry.audit.schemas import AuditEventOut, AuditFilter
-from registry.auth.permissions import roles_required
-from registry.auth.roles import STAFF
+from registry.permissions import roles_required
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
 from registry.rest.schema import Blueprint
+from registry.roles import STAFF
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-events",
                 description="The append-only audit trail.")

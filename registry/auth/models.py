@@ -8,9 +8,9 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.auth.roles import ROLES, STAFF
 from registry.db import utcnow
 from registry.extensions import db
+from registry.roles import ROLES, STAFF
 
 
 class User(UserMixin, db.Model):

@@ -13,11 +13,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.audit.services import record
 from registry.auth.models import ApiToken, User
-from registry.auth.roles import FILER, ROLES
 from registry.db import utcnow
 from registry.extensions import db
 from registry.messages import Template
 from registry.problems import Conflict, InvalidInput, NotFound
+from registry.roles import FILER, ROLES
 
 PASSWORD_TOO_SHORT = Template("password_too_short", "Use at least %(min)s characters.")
 UNKNOWN_ROLE = Template("unknown_role", "Must be one of: %(choices)s.")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
-from registry.auth.permissions import roles_required
-from registry.auth.roles import ADMIN
 from registry.caps import services
 from registry.caps.schemas import (
     CapFilter,
@@ -20,10 +18,12 @@ from registry.caps.usage import usage_report
 from registry.extensions import db
 from registry.messages import Template
 from registry.months import count
+from registry.permissions import roles_required
 from registry.problems import InvalidInput
 from registry.rest.etag import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
 from registry.rest.schema import Blueprint
+from registry.roles import ADMIN
 
 TO_BEFORE_FROM = Template("to_before_from", "Must not be before 'from'.")
 OUTSIDE_PERIOD = Template("outside_cap_period", "The cap applies from %(from_month)s to %(to_month)s; ask for months "

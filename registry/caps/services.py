@@ -10,7 +10,6 @@ from flask import current_app
 
 from registry import months
 from registry.audit.services import record, snapshot
-from registry.auth.permissions import enterprise_scope
 from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, NATIONAL, PROVINCE, Cap
 from registry.caps.usage import (
     Usage,
@@ -25,6 +24,7 @@ from registry.filings.models import SUBMITTED, Filing
 from registry.ledger import approval_deltas
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
+from registry.permissions import enterprise_scope
 from registry.problems import CapExceeded, InvalidInput, NotFound
 from registry.reference.provinces import PROVINCE_CODES
 from registry.rest.fields import MAX_ID

@@ -98,6 +98,9 @@ def _capacity(basis: str, condition, first: str, last: str) -> list[Usage]:
     return series
 
 
+STATUS_ORDER = {OK: 0, WARNING: 1, BREACH: 2}  # worst last: a page shows a cap's worst month
+
+
 def status_for(approved: int, limit: int) -> str:
     """ok, warning (at or above the warning ratio of the limit) or breach (above it)."""
     if approved > limit:

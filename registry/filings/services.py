@@ -9,15 +9,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from registry.audit.services import record, snapshot
-from registry.auth.permissions import ensure_visible, enterprise_scope, require_role
-from registry.auth.roles import FILER
 from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
 from registry.ledger import nominal_deltas
 from registry.members.models import Smelter
 from registry.messages import Template
+from registry.permissions import ensure_visible, enterprise_scope, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.replacement.services import replacements_snapshot, set_replacements
+from registry.roles import FILER
 
 NO_SUCH_FILING = Template("no_such_filing", "No such filing.")
 SMELTER_NOT_YOURS = Template("smelter_not_yours", "No such smelter in your enterprise.")

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from flask import current_app
 
 from registry.audit.services import record, snapshot
-from registry.auth.roles import ADMIN, FILER, REVIEWER
 from registry.db import utcnow
 from registry.extensions import db
 from registry.filings.models import (
@@ -28,6 +27,7 @@ from registry.filings.models import (
 from registry.filings.services import FILING_FIELDS, get_filing
 from registry.messages import Template
 from registry.problems import Conflict, Forbidden, InvalidInput
+from registry.roles import ADMIN, FILER, REVIEWER
 
 INVALID_TRANSITION = Template("invalid_transition",
                               "A filing that is %(status)s cannot take this step (%(action)s).")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
-from registry.auth.permissions import roles_required
-from registry.auth.roles import ADMIN
 from registry.extensions import db
 from registry.ledger import positions_by_month
 from registry.members import services
@@ -23,10 +21,12 @@ from registry.members.schemas import (
 )
 from registry.messages import Template
 from registry.months import add, count, current
+from registry.permissions import roles_required
 from registry.problems import InvalidInput
 from registry.rest.etag import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
 from registry.rest.schema import Blueprint
+from registry.roles import ADMIN
 
 TO_BEFORE_FROM = Template("to_before_from", "Must not be before 'from'.")
 TOO_MANY_MONTHS_UNTIL = Template("too_many_months_until", "Ask for at most %(count)s months (up to %(last_month)s).")

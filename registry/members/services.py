@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from registry.audit.services import record, snapshot
-from registry.auth.permissions import ensure_visible, enterprise_scope, get_visible
 from registry.auth.services import ALREADY_REGISTERED
 from registry.extensions import db
 from registry.filings.models import Filing
 from registry.ledger import check_ledger
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
+from registry.permissions import ensure_visible, enterprise_scope, get_visible
 from registry.problems import Conflict, InvalidInput, NotFound
 
 NO_SUCH_ENTERPRISE = Template("no_such_enterprise", "No such enterprise.")

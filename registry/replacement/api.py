@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
-from registry.auth.permissions import roles_required
-from registry.auth.roles import ADMIN, REVIEWER
 from registry.extensions import db
 from registry.messages import Template
+from registry.permissions import roles_required
 from registry.problems import InvalidInput
 from registry.replacement import services
 from registry.replacement.lineage import lineage
@@ -25,6 +24,7 @@ from registry.replacement.schemas import (
 from registry.rest.etag import ETAG_HEADER, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
 from registry.rest.schema import Blueprint
+from registry.roles import ADMIN, REVIEWER
 
 PROVINCE_MISMATCH = Template("province_mismatch", "Must match the province in the path.")
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 
 from registry.rest.fields import NOTE_LENGTH
-from registry.web.forms import TonnesField, optional_int
+from registry.ui.forms import TonnesField, optional_int
 
 
 class TransferForm(FlaskForm):

@@ -19,13 +19,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from registry.audit.services import record, snapshot
-from registry.auth.permissions import enterprise_scope, get_visible, require_role
-from registry.auth.roles import ADMIN, DECIDERS
 from registry.extensions import db
 from registry.filings.models import NEW_CAPACITY, Filing
 from registry.members.models import Enterprise
 from registry.members.services import NO_SUCH_ENTERPRISE
 from registry.messages import Template
+from registry.permissions import enterprise_scope, get_visible, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.reference.provinces import PROVINCE_CODES
 from registry.replacement.models import (
@@ -34,6 +33,7 @@ from registry.replacement.models import (
     IndicatorTransfer,
     ReplacementRatio,
 )
+from registry.roles import ADMIN, DECIDERS
 
 NO_SUCH_PROVINCE = Template("no_such_province", "No such province.")
 NO_SUCH_INDICATOR = Template("no_such_indicator", "No such indicator.")

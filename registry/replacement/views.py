@@ -10,10 +10,9 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from registry.auth.permissions import require_role
-from registry.auth.roles import DECIDERS
 from registry.extensions import db
 from registry.members.models import Enterprise, Smelter
+from registry.permissions import require_role
 from registry.problems import Problem
 from registry.reference.provinces import PROVINCES
 from registry.replacement import services
@@ -22,7 +21,8 @@ from registry.replacement.forms import TransferForm
 from registry.replacement.lineage import lineage
 from registry.replacement.schemas import IndicatorFilter, TransferIn
 from registry.rest.paging import MAX_PAGE, paginate
-from registry.web.formkit import load, show_problem
+from registry.roles import DECIDERS
+from registry.ui.formkit import load, show_problem
 
 bp = Blueprint("replacement", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import http
 
 import marshmallow as ma
-from flask import Flask
+from flask import Flask, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.routing import IntegerConverter
@@ -13,6 +13,12 @@ from werkzeug.routing import IntegerConverter
 from registry.rest.fields import MAX_ID
 
 PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    """The API answers in problem+json and authenticates by token only; pages do neither."""
+    return request.path.startswith(API_PREFIX)
 
 
 class IdConverter(IntegerConverter):
@@ -68,3 +74,6 @@ class RegistryApi(Api):
         response = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+api = RegistryApi()

@@ -11,7 +11,7 @@ from webargs.core import is_json
 
 from registry.messages import Template
 from registry.problems import UnsupportedMediaType
-from registry.rest.auth import is_api_request
+from registry.rest.api import is_api_request
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 

@@ -11,7 +11,7 @@ from flask import current_app, request
 
 from registry.messages import Template
 from registry.problems import Invalid
-from registry.rest.auth import is_api_request
+from registry.rest.api import is_api_request
 
 UNKNOWN_PARAMETER = Template("unknown_query_parameter", "Unknown query parameter.")
 UNKNOWN_PARAMETERS = Template("unknown_query_parameters", "Unknown query parameters: %(names)s.")

@@ -8,14 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from registry.audit.services import record, snapshot
-from registry.auth.permissions import enterprise_scope, get_visible, require_role
-from registry.auth.roles import FILER
 from registry.extensions import db
 from registry.members.models import Smelter
 from registry.messages import Template
 from registry.months import current
+from registry.permissions import enterprise_scope, get_visible, require_role
 from registry.problems import InvalidInput
 from registry.returns.models import MonthlyReturn, due_date
+from registry.roles import FILER
 
 NO_SUCH_RETURN = Template("no_such_return", "No such monthly return.")
 SMELTER_NOT_YOURS = Template("smelter_not_yours", "No such smelter in your enterprise.")

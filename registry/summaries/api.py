@@ -12,11 +12,11 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import current_user
 
-from registry.auth.permissions import roles_required
-from registry.auth.roles import ADMIN
 from registry.extensions import db
+from registry.permissions import roles_required
 from registry.rest.etag import etag_of
 from registry.rest.schema import Blueprint
+from registry.roles import ADMIN
 from registry.summaries import snapshots
 from registry.summaries.converters import install_month_converter
 from registry.summaries.exports import to_csv, to_xlsx

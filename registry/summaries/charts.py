@@ -10,7 +10,7 @@ from flask import Response
 from flask_babel import gettext as _
 
 from registry.reference.provinces import province_name
-from registry.web.charts import STYLE, SVG_CSP
+from registry.ui.charts import STYLE, SVG_CSP
 
 # pygal writes its config as an inline <script> even with js=[]; shown as an <img> it never runs.
 INLINE_SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)

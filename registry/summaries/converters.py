@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.routing import BaseConverter
 
-from registry.extensions import api
+from registry.rest.api import api
 
 MONTH_PATTERN = r"(?:199\d|20\d\d|2100)-(?:0[1-9]|1[0-2])"
 

@@ -17,15 +17,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from registry.audit.services import record
-from registry.auth.permissions import enterprise_scope, require_role
-from registry.auth.roles import ADMIN
 from registry.caps.models import Cap
 from registry.caps.services import caps_for
 from registry.db import utcnow
 from registry.extensions import db
 from registry.messages import Template
 from registry.months import current
+from registry.permissions import enterprise_scope, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
+from registry.roles import ADMIN
 from registry.summaries.models import SummarySnapshot
 from registry.summaries.services import build_summary
 

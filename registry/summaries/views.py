@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from registry.auth.models import User
-from registry.auth.permissions import roles_required
-from registry.auth.roles import ADMIN, STAFF
 from registry.errors import settle_refusal
 from registry.extensions import db
 from registry.formatting import month_label
 from registry.messages import localize
 from registry.months import add, current, is_month
+from registry.permissions import roles_required
 from registry.problems import Problem
+from registry.roles import ADMIN, STAFF
 from registry.summaries import snapshots
 from registry.summaries.charts import cap_usage_chart, provinces_chart, svg_response
 from registry.summaries.converters import install_month_converter

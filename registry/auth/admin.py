@@ -1,23 +1,26 @@
-"""Admin: user accounts. Created with an initial password; deactivated, never deleted."""
+"""Admin: users (create, activate, deactivate)."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry import labels
+from registry.auth.forms import UserForm
 from registry.auth.models import User
-from registry.auth.roles import ROLES
 from registry.auth.services import create_user, set_user_active
 from registry.extensions import db
 from registry.members.models import Enterprise
 from registry.messages import Template
 from registry.problems import NotFound, Problem
-from registry.web.admin import admin_bp
-from registry.web.admin.common import enterprise_choices
-from registry.web.formkit import show_problem
-from registry.web.forms import ActionForm, UserForm
+from registry.roles import ROLES
+from registry.ui.formkit import show_problem
+from registry.ui.forms import (
+    ActionForm,
+)
+from registry.ui.pages import admin_bp
 
 NO_SUCH_USER = Template("no_such_user", "No such user.")
 
@@ -32,7 +35,8 @@ def users():
 def user_new():
     form = UserForm()
     form.role.choices = [(r, str(labels.ROLES[r])) for r in ROLES]
-    form.enterprise_id.choices = enterprise_choices(current_user, _("None (association staff)"))
+    enterprises = db.session.scalars(sa.select(Enterprise).order_by(Enterprise.id))  # admins see all
+    form.enterprise_id.choices = [("", _("None (association staff)"))] + [(e.id, e.name) for e in enterprises]
     if form.validate_on_submit():
         enterprise = db.session.get(Enterprise, form.enterprise_id.data) if form.enterprise_id.data else None
         try:

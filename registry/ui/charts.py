@@ -2,8 +2,7 @@
 
 pygal's default page script comes from the internet; ``js=[]`` drops it,
 so a chart needs nothing but its own inline <style>. The SVG responses get
-a CSP that allows exactly that and nothing else.
-"""
+a CSP that allows exactly that and nothing else."""
 
 from __future__ import annotations
 

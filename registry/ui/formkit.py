@@ -3,17 +3,21 @@
 A form only parses and renders; the API's marshmallow schema checks the
 shape (so the web and the API accept exactly the same input) and the
 service checks the rules. Their messages land beside the fields they name.
-"""
+
+``save_form`` is the admin pages' create-or-edit round trip."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from flask import flash
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from registry.errors import settle_refusal
+from registry.extensions import db
 from registry.messages import localize
 from registry.problems import Problem
 
@@ -92,3 +96,22 @@ def show_problem(form: FlaskForm | None, problem: Problem, field: str | None = N
         placed = _add_error(form, field, problem.message)
     if not placed:
         flash(localize(problem.message), "error")
+
+
+def save_form(form: FlaskForm, schema: ma.Schema, fields: tuple[str, ...], save: Callable[[dict], object],
+              *, title: str, back: str, nullable: tuple[str, ...] = (), done: str | None = None):
+    """Validate through the API's schema, call the service, commit once; else re-render with messages."""
+    if submitted(form):
+        cleared = {name: None for name in nullable if form[name].data in (None, "")}
+        data = load(form, schema, fields)
+        if data is not None:
+            try:
+                save({**cleared, **data})
+            except Problem as problem:
+                show_problem(form, problem)
+            else:
+                db.session.commit()
+                flash(done or _("Saved."), "info")
+                return redirect(url_for(back))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/form.html", form=form, title=title, back=back), status

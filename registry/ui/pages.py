@@ -1,6 +1,7 @@
-"""Administration pages (admin role only): enterprises, smelters, users, caps.
+"""The pages blueprint (``web``) and the admin blueprint nested in it (``web.admin``).
 
-Each page calls the same service as the API's POST and PATCH endpoints.
+Features attach their routes to these; the factory imports each feature's
+views before it registers ``bp``, so every ``url_for("web....")`` resolves.
 """
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from registry.auth.permissions import require_role
-from registry.auth.roles import ADMIN
+from registry.permissions import require_role
+from registry.roles import ADMIN
 
+bp = Blueprint("web", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
@@ -25,4 +27,4 @@ def home():
     return render_template("admin/home.html")
 
 
-from registry.web.admin import caps, enterprises, smelters, users  # noqa: E402, F401  (routes)
+bp.register_blueprint(admin_bp)

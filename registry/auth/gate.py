@@ -1,26 +1,25 @@
-"""Bearer-token authentication for the API, and the deny-by-default gate.
+"""The two login gates, deny by default, both registered in ``create_app``.
+
+Bearer-token authentication for the API, and the deny-by-default gate.
 
 API requests authenticate only by token: a session cookie is ignored under
 /api/, so a page on another site cannot ride a user's browser session into
-the API (the API has no CSRF tokens).
-"""
+the API (the API has no CSRF tokens)."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 
 from registry.auth.models import User
 from registry.auth.services import user_id_for_token
 from registry.extensions import db, login_manager
 from registry.problems import Unauthorized
+from registry.rest.api import is_api_request
 
-API_PREFIX = "/api/"
 PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 
 
-def is_api_request() -> bool:
-    return request.path.startswith(API_PREFIX)
 
 
 @login_manager.user_loader
@@ -50,3 +49,17 @@ def require_api_token() -> None:
         return
     if not current_user.is_authenticated:
         raise Unauthorized()
+
+
+PUBLIC_ENDPOINTS = {"web.login", "web.set_language", "static"}
+
+
+def require_login():
+    """Deny by default: web pages other than the allow-list need a session."""
+    if request.path.startswith("/api/") or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if request.endpoint is None:  # 404: let the error handler answer
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.caps.services import caps_for, get_cap
-from registry.caps.usage import usage_report
+from registry.caps.usage import STATUS_ORDER, usage_report
 from registry.extensions import db
 from registry.members.models import Enterprise
-from registry.web import bp
-from registry.web.charts import line_chart, svg_response
-from registry.web.dashboard import STATUS_ORDER
+from registry.ui.charts import line_chart, svg_response
+from registry.ui.pages import bp
 
 USAGE_BLUE, PENDING_ORANGE, LIMIT_RED = "#0b5cad", "#d97706", "#b91c1c"
 

@@ -6,14 +6,17 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
-from registry.auth.permissions import require_role
-from registry.auth.roles import DECIDERS, STAFF
 from registry.caps.services import approval_previews, surge_by_month
 from registry.extensions import db
 from registry.filings.models import SUBMITTED, Filing
 from registry.filings.services import filings_for
-from registry.web import bp
-from registry.web.forms import ActionForm, NoteForm
+from registry.permissions import require_role
+from registry.roles import DECIDERS, STAFF
+from registry.ui.forms import (
+    ActionForm,
+    NoteForm,
+)
+from registry.ui.pages import bp
 
 QUEUE_LIMIT = 200  # a queue longer than this is read through /filings and its paging
 

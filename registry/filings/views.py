@@ -12,31 +12,29 @@ from flask_login import current_user
 from registry import labels
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
-from registry.auth.permissions import require_role
-from registry.auth.roles import FILER
 from registry.caps.services import approval_preview
 from registry.errors import settle_refusal
 from registry.extensions import db
 from registry.filings import services, workflow
+from registry.filings.cover_rows import indicator_choices, prepare_rows, replacement_rows, row_errors, rows_posted
+from registry.filings.forms import FilingFilterForm, FilingForm
 from registry.filings.models import KINDS, STATUSES
 from registry.filings.schemas import FilingFilter, FilingIn, FilingPatch, TransitionIn
+from registry.formatting import is_chinese
 from registry.ledger import position_at
 from registry.members.models import Enterprise
 from registry.members.services import enterprises_for, smelters_for
+from registry.permissions import require_role
 from registry.problems import Problem, RuleBroken
 from registry.reference.provinces import PROVINCES
 from registry.rest.paging import paginate
-from registry.web import bp
-from registry.web.display import is_chinese
-from registry.web.formkit import load, show_problem, submitted
-from registry.web.forms import ActionForm, FilingFilterForm, FilingForm, NoteForm
-from registry.web.replacement_rows import (
-    indicator_choices,
-    prepare_rows,
-    replacement_rows,
-    row_errors,
-    rows_posted,
+from registry.roles import FILER
+from registry.ui.formkit import load, show_problem, submitted
+from registry.ui.forms import (
+    ActionForm,
+    NoteForm,
 )
+from registry.ui.pages import bp
 
 FORM_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "notes", "cell_count",
                "cell_amperage_ka")

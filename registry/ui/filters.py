@@ -10,7 +10,7 @@ from registry import formatting, labels, months
 from registry.formatting import is_chinese
 from registry.messages import localize
 from registry.problems import rule_label
-from registry.web import bp
+from registry.ui.pages import bp
 
 num = bp.app_template_filter("num")(formatting.number)
 bp.add_app_template_filter(formatting.month_label, "month")

@@ -8,16 +8,15 @@ from flask_login import current_user
 
 from registry import months
 from registry.caps.services import caps_for, surge_status
-from registry.caps.usage import usage_report
+from registry.caps.usage import STATUS_ORDER, usage_report
 from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, SUBMITTED, Filing
 from registry.filings.services import filings_for
 from registry.ledger import positions_at
 from registry.members.services import smelters_for
-from registry.web import bp
+from registry.ui.pages import bp
 
 OPEN_STATUSES = (DRAFT, SUBMITTED, RETURNED)
-STATUS_ORDER = {"ok": 0, "warning": 1, "breach": 2}
 
 
 def cap_overview(user) -> list[dict]:

@@ -1,0 +1,1 @@
+"""The start page: what each role needs first."""

@@ -1,0 +1,59 @@
+"""The filing form with its cover rows, and the filings list's filters."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList,
+    FormField,
+    SelectField,
+    TextAreaField,
+)
+
+from registry.rest.fields import NOTE_LENGTH
+from registry.ui.forms import TonnesField, WholeNumberField, month_field, optional_int
+
+REPLACEMENT_ROWS = 3  # rows on the filing form; empty ones are ignored, the API takes up to 100
+
+
+class ReplacementRowForm(FlaskForm):
+    """One indicator a new-capacity filing draws on: the API's ``replacements[]`` item.
+
+    The choices are not checked here: the service says whether the
+    indicator is the enterprise's own and has the tonnes.
+    """
+
+    class Meta:
+        csrf = False  # a part of FilingForm, which carries the token
+
+    indicator_id = SelectField(_l("Indicator"), coerce=optional_int, validate_choice=False)
+    tonnes_tpa = TonnesField(_l("Tonnes used (t/a)"))
+
+
+class FilingForm(FlaskForm):
+    smelter_id = SelectField(_l("Smelter"), coerce=optional_int)
+    kind = SelectField(_l("Kind"))
+    capacity_tpa = TonnesField(_l("Capacity (t/a)"))
+    effective_month = month_field(_l("Effective month"))
+    cell_count = WholeNumberField(_l("Number of cells (optional)"))
+    cell_amperage_ka = WholeNumberField(_l("Cell amperage, kA (optional)"))
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 4, "maxlength": NOTE_LENGTH})
+    replacements = FieldList(FormField(ReplacementRowForm), min_entries=REPLACEMENT_ROWS)
+
+
+class FilingFilterForm(FlaskForm):
+    """The list's filters: a GET form, nothing changes, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    # default="": a link that sets only some filters (/filings?status=submitted) leaves the others
+    # at "any" instead of failing their choices and dropping every filter.
+    status = SelectField(_l("Status"), default="")
+    kind = SelectField(_l("Kind"), default="")
+    smelter_id = SelectField(_l("Smelter"), coerce=optional_int)
+    enterprise_id = SelectField(_l("Enterprise"), coerce=optional_int)
+    province = SelectField(_l("Province"), default="")
+    effective_from = month_field(_l("Effective from"))
+    effective_to = month_field(_l("Effective to"))
