@@ -39,6 +39,7 @@ from registry.returns.api import blp as monthly_returns
 from registry.security import set_security_headers
 from registry.summaries.api import blp as summaries
 from registry.summaries.views import bp as summary_pages
+from registry.transactions import end_request
 from registry.ui import filters as _filters  # noqa: F401  (template filters on the pages blueprint)
 from registry.ui.pages import bp as pages
 
@@ -120,3 +121,4 @@ def register_hooks(app: Flask) -> None:
     app.before_request(require_json_body)
     app.before_request(refuse_unknown_query_parameters)
     app.after_request(set_security_headers)
+    app.after_request(end_request)  # the request's one commit (or rollback)

@@ -1,4 +1,4 @@
-"""Command line: ``flask --app wsgi <command>``; each command calls a service and commits once."""
+"""Command line: ``flask --app wsgi <command>``; each command calls a service, committed once (``committed``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from registry.months import is_month
 from registry.problems import Problem
 from registry.roles import ROLES
 from registry.scale import SCALE_PASSWORD, ScaleSpec, generate
+from registry.transactions import committed
 
 users_cli = AppGroup("users", help="Manage users.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -31,6 +32,7 @@ def _fail(message: str) -> None:
 @click.option("--enterprise", "uscc", help="USCC of the filer's enterprise (required for filers).")
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--name", default="", help="Display name.")
+@committed
 def create_user_command(email: str, role: str, uscc: str | None, password: str, name: str) -> None:
     """Create a user."""
     enterprise = None
@@ -42,32 +44,31 @@ def create_user_command(email: str, role: str, uscc: str | None, password: str, 
         user = create_user(email, role, password, enterprise=enterprise, name=name)
     except Problem as problem:
         _fail(str(problem.message))
-    db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
 @tokens_cli.command("create")
 @click.argument("email")
 @click.option("--name", default="cli", help="A label to recognise the token by.")
+@committed
 def create_token_command(email: str, name: str) -> None:
     """Create an API token; it is printed once, as the last line."""
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None:
         _fail(f"No user {email}.")
     _, plain = create_token(user, name)
-    db.session.commit()
     click.echo(f"Token for {user.email} (store it now; it is not shown again):")
     click.echo(plain)
 
 
 @click.command("seed-demo")
 @with_appcontext  # `flask` pushes one anyway; app.cli and the test runner do not
+@committed
 def seed_demo_command() -> None:
     """Load the illustrative demo data set and print the demo users' credentials."""
     if not load_demo():
         click.echo("Demo data is already loaded.")
     else:
-        db.session.commit()
         click.echo("Loaded the demo data set.")
     click.echo("Demo users (e-mail / password / role):")
     for email, password, role, _ in DEMO_USERS:
@@ -82,6 +83,7 @@ def seed_demo_command() -> None:
 @click.option("--seed", default=1, show_default=True, help="The same seed gives the same data set.")
 @click.option("--start", default="2016-01", show_default=True, help="First month (YYYY-MM).")
 @click.option("--append", is_flag=True, help="Add to a database that already has filings.")
+@committed
 def seed_scale_command(enterprises: int, smelters: int, months: int, filings: int, seed: int, start: str,
                        append: bool) -> None:
     """Load a large synthetic data set for performance work (bulk inserts, one commit)."""
@@ -95,7 +97,6 @@ def seed_scale_command(enterprises: int, smelters: int, months: int, filings: in
             counts = generate(spec, append=append, progress=bar.update)
     except Problem as problem:
         _fail(str(problem.message))
-    db.session.commit()
     click.echo("Wrote " + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + ".")
     click.echo(f"Every scale user (scale-<role>-<id>@scale.example) has the password {SCALE_PASSWORD}.")
 

@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.messages import Message, Template, localize
 from registry.problems import PROBLEM_BASE, Problem
 from registry.rest.api import PROBLEM_JSON, is_api_request
+from registry.transactions import keep_refusal_event
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def settle_refusal(error: Problem) -> None:
     db.session.rollback()
     if error.audit is not None:
         record(**error.audit)
-        db.session.commit()
+        keep_refusal_event()  # committed when the request ends (registry.transactions)
         error.audit = None  # settled once, even if re-raised
 
 

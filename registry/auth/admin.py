@@ -45,7 +45,6 @@ def user_new():
         except Problem as problem:
             show_problem(form, problem)
         else:
-            db.session.commit()
             flash(_("User created. Give them the initial password through a separate channel."), "info")
             return redirect(url_for("web.admin.users"))
     status = 422 if request.method == "POST" else 200
@@ -64,6 +63,5 @@ def user_active(user_id: int, action: str):
     except Problem as problem:
         show_problem(None, problem)
     else:
-        db.session.commit()
         flash(_("Account activated.") if action == "activate" else _("Account deactivated."), "info")
     return redirect(url_for("web.admin.users"))

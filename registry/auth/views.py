@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from registry.auth.forms import LoginForm, PasswordForm, TokenForm
 from registry.auth.services import authenticate, change_password, create_token, revoke_token, user_tokens
-from registry.extensions import db, limiter
+from registry.extensions import limiter
 from registry.problems import Problem
 from registry.ui.formkit import show_problem
 from registry.ui.forms import (
@@ -83,7 +83,6 @@ def set_language(code: str):
         session["locale"] = code
         if current_user.is_authenticated:
             current_user.locale = code
-            db.session.commit()
     return redirect(safe_next(request.form.get("next")))
 
 
@@ -109,7 +108,6 @@ def account_password():
         except Problem as problem:
             show_problem(form, problem)
         else:
-            db.session.commit()
             flash(_("Your password has been changed."), "info")
             return redirect(url_for("web.account"))
     return _render(password_form=form, status=422)
@@ -125,7 +123,6 @@ def account_token_create():
         except Problem as problem:
             show_problem(form, problem)
         else:
-            db.session.commit()
             return _render(new_token=plain)
     return _render(token_form=form, status=422)
 
@@ -136,6 +133,5 @@ def account_token_revoke(token_id: int):
     if not ActionForm().validate_on_submit():
         return _render(status=400)
     revoke_token(current_user, token_id)
-    db.session.commit()
     flash(_("Token revoked; programs using it can no longer sign in."), "info")
     return redirect(url_for("web.account"))

@@ -15,7 +15,6 @@ from registry.caps.schemas import (
     UsageRange,
 )
 from registry.caps.usage import usage_report
-from registry.extensions import db
 from registry.messages import Template
 from registry.months import count
 from registry.permissions import roles_required
@@ -52,7 +51,6 @@ class Caps(MethodView):
     def post(self, data):
         """Create a cap (admin)."""
         cap = services.create_cap(data, current_user)
-        db.session.commit()
         return with_etag(CapOut(), cap, 201)
 
 
@@ -72,7 +70,6 @@ class CapItem(MethodView):
         cap = services.get_cap(current_user, cap_id, for_update=True)
         check_if_match(CapOut().dump(cap))
         services.update_cap(cap, data, current_user)
-        db.session.commit()
         return with_etag(CapOut(), cap)
 
 

@@ -54,7 +54,6 @@ class Filings(MethodView):
         key = request.headers.get("Idempotency-Key")
         if key is None:
             filing = services.create_filing(data, current_user)
-            db.session.commit()
             return with_etag(FilingOut(), filing, 201)
         if not 1 <= len(key) <= 200 or "\x00" in key:
             raise InvalidInput("Idempotency-Key", KEY_LENGTH(min=1, max=200))
@@ -66,7 +65,6 @@ class Filings(MethodView):
             # On PostgreSQL a concurrent retry's key blocks this flush until it commits,
             # then this flush (not the commit) fails on the unique key.
             services.remember_idempotent(current_user, key, data, filing)
-            db.session.commit()
         except sa.exc.IntegrityError:
             # A concurrent retry with the same key committed first: answer with its filing.
             db.session.rollback()
@@ -92,14 +90,12 @@ class FilingItem(MethodView):
         filing = services.get_filing(current_user, filing_id, for_update=True)
         check_if_match(FilingOut().dump(filing))
         services.update_filing(filing, data, current_user)
-        db.session.commit()
         return with_etag(FilingOut(), filing)
 
 
 def _transition_view(action: str):
     def view(data, filing_id):
         filing = workflow.transition(filing_id, action, current_user, data.get("note"))
-        db.session.commit()
         return with_etag(FilingOut(), filing)
 
     view.__name__ = f"{action}_filing"

@@ -99,7 +99,6 @@ def filing_new():
             except Problem as problem:
                 show_problem(form, problem)
             else:
-                db.session.commit()
                 flash(_("Draft saved. Check it, then submit it for review."), "info")
                 return redirect(url_for("web.filing_detail", filing_id=filing.id))
     status = 422 if request.method == "POST" else 200
@@ -128,7 +127,6 @@ def filing_edit(filing_id: int):
             except Problem as problem:
                 show_problem(form, problem)
             else:
-                db.session.commit()
                 flash(_("Changes saved."), "info")
                 return redirect(url_for("web.filing_detail", filing_id=filing.id))
     status = 422 if request.method == "POST" else 200
@@ -204,7 +202,6 @@ def filing_action(filing_id: int, action: str):
         show_problem(form if spec.note_required else None, problem)
         return render_detail(services.get_filing(current_user, filing_id), status=problem.status,
                              note_forms={action: form} if spec.note_required else None)
-    db.session.commit()
     flash(_done_message(action), "info")
     if request.form.get("next") == "review" and current_user.is_staff:
         return redirect(url_for("web.review"))

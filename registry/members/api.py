@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
-from registry.extensions import db
 from registry.ledger import positions_by_month
 from registry.members import services
 from registry.members.schemas import (
@@ -54,7 +53,6 @@ class Enterprises(MethodView):
     def post(self, data):
         """Register an enterprise (admin). Duplicate USCC: 409."""
         enterprise = services.create_enterprise(data, current_user)
-        db.session.commit()
         return with_etag(EnterpriseOut(), enterprise, 201)
 
 
@@ -74,7 +72,6 @@ class EnterpriseItem(MethodView):
         enterprise = services.get_enterprise(current_user, enterprise_id)
         check_if_match(EnterpriseOut().dump(enterprise))
         services.update_enterprise(enterprise, data, current_user)
-        db.session.commit()
         return with_etag(EnterpriseOut(), enterprise)
 
 
@@ -94,7 +91,6 @@ class Smelters(MethodView):
     def post(self, data):
         """Register a smelter with its baseline (admin)."""
         smelter = services.create_smelter(data, current_user)
-        db.session.commit()
         return with_etag(SmelterOut(), smelter, 201)
 
 
@@ -114,7 +110,6 @@ class SmelterItem(MethodView):
         smelter = services.get_smelter(current_user, smelter_id, for_update=True)
         check_if_match(SmelterOut().dump(smelter))
         services.update_smelter(smelter, data, current_user)
-        db.session.commit()
         return with_etag(SmelterOut(), smelter)
 
 

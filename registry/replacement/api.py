@@ -69,7 +69,6 @@ def transfer(data, indicator_id):
     """Record a transfer of tonnes to another member (reviewer, admin); more than remains is 409."""
     trade = services.transfer(indicator_id, data["to_enterprise_id"], data["tonnes_tpa"], data["note"],
                               current_user)
-    db.session.commit()
     return _transfer_out(trade), 201
 
 
@@ -101,5 +100,4 @@ class RatioItem(MethodView):
         if data.get("province") not in (None, province):
             raise InvalidInput("province", PROVINCE_MISMATCH())
         out = services.set_ratio(province, data["ratio"], current_user)
-        db.session.commit()
         return out

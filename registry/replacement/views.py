@@ -89,7 +89,6 @@ def indicator_transfer(indicator_id: int):
             try:
                 trade = services.transfer(indicator.id, data["to_enterprise_id"], data["tonnes_tpa"],
                                           data["note"], current_user)
-                db.session.commit()
             except Problem as problem:
                 show_problem(form, problem, field="tonnes_tpa")
             else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
-from registry.extensions import db
 from registry.rest.etag import ETAG_HEADER, with_etag
 from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
 from registry.rest.schema import Blueprint
@@ -40,7 +39,6 @@ class MonthlyReturns(MethodView):
         return is an exception in the month's summary.
         """
         monthly_return = services.file_return(data, current_user)
-        db.session.commit()
         return with_etag(ReturnOut(), monthly_return, 201)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import current_user
 
-from registry.extensions import db
 from registry.permissions import roles_required
 from registry.rest.etag import etag_of
 from registry.rest.schema import Blueprint
@@ -95,7 +94,6 @@ def close_month(month):
     change it show as ``amendments``; the stored summary never changes.
     """
     snapshots.close_month(month, current_user)
-    db.session.commit()
     return _json(snapshots.summary_for(current_user, month), 201)
 
 
@@ -109,7 +107,6 @@ def publish_correction(data, month):
     409 if the month is not closed or nothing changed since the latest revision.
     """
     snapshots.publish_correction(month, data["note"], current_user)
-    db.session.commit()
     return _json(snapshots.summary_for(current_user, month), 201)
 
 

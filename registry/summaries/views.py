@@ -105,7 +105,6 @@ def close(month: str):
     except Problem as problem:
         flash(_refusal(problem), "error")
         return redirect(url_for(".page", month=month))
-    db.session.commit()
     flash(_("%(month)s is closed. SHA-256: %(sha)s", month=month_label(month), sha=snapshot.sha256))
     return redirect(url_for(".page", month=month))
 
@@ -123,7 +122,6 @@ def correct(month: str):
     except Problem as problem:
         flash(_refusal(problem), "error")
         return redirect(url_for(".page", month=month))
-    db.session.commit()
     flash(_("Revision %(revision)s of %(month)s is published. SHA-256: %(sha)s",
             revision=snapshot.revision, month=month_label(month), sha=snapshot.sha256))
     return redirect(url_for(".page", month=month))

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from registry.errors import settle_refusal
-from registry.extensions import db
 from registry.messages import localize
 from registry.problems import Problem
 
@@ -110,7 +109,6 @@ def save_form(form: FlaskForm, schema: ma.Schema, fields: tuple[str, ...], save:
             except Problem as problem:
                 show_problem(form, problem)
             else:
-                db.session.commit()
                 flash(done or _("Saved."), "info")
                 return redirect(url_for(back))
     status = 422 if request.method == "POST" else 200
