@@ -25,7 +25,7 @@ def record(
     return event
 
 
-def snapshot(obj, fields: tuple[str, ...]) -> dict[str, Any]:
+def audited_fields(obj, fields: tuple[str, ...]) -> dict[str, Any]:
     """The named attributes of ``obj`` as JSON-ready values, for before/after."""
     out: dict[str, Any] = {}
     for name in fields:

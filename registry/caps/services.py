@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from registry import months
-from registry.audit.services import record, snapshot
+from registry.audit.services import audited_fields, record
 from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, NATIONAL, PROVINCE, Cap
 from registry.caps.usage import (
     Usage,
@@ -102,16 +102,16 @@ def create_cap(data: dict[str, Any], actor) -> Cap:
     _apply(cap, data)
     db.session.add(cap)
     db.session.flush()
-    record(actor, "cap", cap.id, "create", after=snapshot(cap, CAP_FIELDS))
+    record(actor, "cap", cap.id, "create", after=audited_fields(cap, CAP_FIELDS))
     return cap
 
 
 def update_cap(cap: Cap, data: dict[str, Any], actor) -> Cap:
     """Edit or deactivate a cap (admin); caps are never deleted, the audit keeps history."""
-    before = snapshot(cap, CAP_FIELDS)
+    before = audited_fields(cap, CAP_FIELDS)
     _apply(cap, data)
     db.session.flush()
-    record(actor, "cap", cap.id, "update", before=before, after=snapshot(cap, CAP_FIELDS))
+    record(actor, "cap", cap.id, "update", before=before, after=audited_fields(cap, CAP_FIELDS))
     return cap
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registry.audit.services import record, snapshot
+from registry.audit.services import audited_fields, record
 from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
 from registry.ledger import nominal_deltas
@@ -16,7 +16,7 @@ from registry.members.models import Smelter
 from registry.messages import Template
 from registry.permissions import ensure_visible, enterprise_scope, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
-from registry.replacement.services import replacements_snapshot, set_replacements
+from registry.replacement.services import audited_replacements, set_replacements
 from registry.roles import FILER
 
 NO_SUCH_FILING = Template("no_such_filing", "No such filing.")
@@ -108,7 +108,7 @@ def create_filing(data: dict[str, Any], user) -> Filing:
     db.session.add(filing)
     db.session.flush()
     set_replacements(filing, replacements)
-    record(user, "filing", filing.id, "create", after=_snapshot(filing))
+    record(user, "filing", filing.id, "create", after=_audited(filing))
     return filing
 
 
@@ -117,7 +117,7 @@ def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
     require_role(user, FILER)
     if filing.status not in EDITABLE:
         raise Conflict(NOT_EDITABLE(status=filing.status), code="not_editable", status_now=filing.status)
-    before = _snapshot(filing)
+    before = _audited(filing)
     data = dict(data)
     replacements = data.pop("replacements", None)
     for name, value in data.items():
@@ -127,13 +127,13 @@ def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
     filing.built_delta_tpa, filing.operating_delta_tpa = nominal_deltas(filing.kind, filing.capacity_tpa)
     filing.version += 1
     db.session.flush()
-    record(user, "filing", filing.id, "update", before=before, after=_snapshot(filing))
+    record(user, "filing", filing.id, "update", before=before, after=_audited(filing))
     return filing
 
 
-def _snapshot(filing: Filing) -> dict[str, Any]:
+def _audited(filing: Filing) -> dict[str, Any]:
     """The filing's fields and the indicators it draws on, for audit events."""
-    return {**snapshot(filing, FILING_FIELDS), "replacements": replacements_snapshot(filing)}
+    return {**audited_fields(filing, FILING_FIELDS), "replacements": audited_replacements(filing)}
 
 
 def request_hash(data: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from registry.audit.services import record, snapshot
+from registry.audit.services import audited_fields, record
 from registry.db import utcnow
 from registry.extensions import db
 from registry.filings.models import (
@@ -74,7 +74,7 @@ def transition(filing_id: int, action: str, actor, note: str | None = None) -> F
     note = (note or "").strip() or None
     if spec.note_required and not note:
         raise InvalidInput("note", NOTE_REQUIRED())
-    before = snapshot(filing, FILING_FIELDS)
+    before = audited_fields(filing, FILING_FIELDS)
     check: Callable | None = current_app.extensions.get(TRANSITION_CHECKS, {}).get(action)
     if check is not None:
         check(filing, actor)
@@ -88,6 +88,6 @@ def transition(filing_id: int, action: str, actor, note: str | None = None) -> F
         filing.decision_note = note
     filing.version += 1
     db.session.flush()
-    record(actor, "filing", filing.id, action, before=before, after=snapshot(filing, FILING_FIELDS))
+    record(actor, "filing", filing.id, action, before=before, after=audited_fields(filing, FILING_FIELDS))
     return filing
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registry.audit.services import record, snapshot
+from registry.audit.services import audited_fields, record
 from registry.auth.services import ALREADY_REGISTERED
 from registry.extensions import db
 from registry.filings.models import Filing
@@ -55,7 +55,7 @@ def create_enterprise(data: dict[str, Any], actor) -> Enterprise:
     enterprise = Enterprise(**data)
     db.session.add(enterprise)
     db.session.flush()
-    record(actor, "enterprise", enterprise.id, "create", after=snapshot(enterprise, ENTERPRISE_FIELDS))
+    record(actor, "enterprise", enterprise.id, "create", after=audited_fields(enterprise, ENTERPRISE_FIELDS))
     return enterprise
 
 
@@ -63,12 +63,12 @@ def update_enterprise(enterprise: Enterprise, data: dict[str, Any], actor) -> En
     """Edit an enterprise (admin)."""
     if "uscc" in data:
         _check_uscc_free(data["uscc"], except_id=enterprise.id)
-    before = snapshot(enterprise, ENTERPRISE_FIELDS)
+    before = audited_fields(enterprise, ENTERPRISE_FIELDS)
     for name, value in data.items():
         setattr(enterprise, name, value)
     db.session.flush()
     record(actor, "enterprise", enterprise.id, "update", before=before,
-           after=snapshot(enterprise, ENTERPRISE_FIELDS))
+           after=audited_fields(enterprise, ENTERPRISE_FIELDS))
     return enterprise
 
 
@@ -108,7 +108,7 @@ def create_smelter(data: dict[str, Any], actor) -> Smelter:
     _check_baseline(smelter)
     db.session.add(smelter)
     db.session.flush()
-    record(actor, "smelter", smelter.id, "create", after=snapshot(smelter, SMELTER_FIELDS))
+    record(actor, "smelter", smelter.id, "create", after=audited_fields(smelter, SMELTER_FIELDS))
     return smelter
 
 
@@ -121,11 +121,11 @@ def update_smelter(smelter: Smelter, data: dict[str, Any], actor) -> Smelter:
             sa.select(sa.func.min(Filing.effective_month)).where(Filing.smelter_id == smelter.id))
         if earliest is not None and data["baseline_month"] > earliest:
             raise InvalidInput("baseline_month", BASELINE_AFTER_FILINGS(month=earliest))
-    before = snapshot(smelter, SMELTER_FIELDS)
+    before = audited_fields(smelter, SMELTER_FIELDS)
     for name, value in data.items():
         setattr(smelter, name, value)
     _check_baseline(smelter)
     check_ledger(smelter)
     db.session.flush()
-    record(actor, "smelter", smelter.id, "update", before=before, after=snapshot(smelter, SMELTER_FIELDS))
+    record(actor, "smelter", smelter.id, "update", before=before, after=audited_fields(smelter, SMELTER_FIELDS))
     return smelter

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registry.audit.services import record, snapshot
+from registry.audit.services import audited_fields, record
 from registry.extensions import db
 from registry.filings.models import NEW_CAPACITY, Filing
 from registry.members.models import Enterprise
@@ -142,7 +142,7 @@ def create_from_closure(filing: Filing, smelter, actor) -> Indicator:
                           tonnes_tpa=filing.capacity_tpa, remaining_tpa=filing.capacity_tpa)
     db.session.add(indicator)
     db.session.flush()
-    record(actor, "indicator", indicator.id, "create", after=snapshot(indicator, INDICATOR_FIELDS))
+    record(actor, "indicator", indicator.id, "create", after=audited_fields(indicator, INDICATOR_FIELDS))
     return indicator
 
 
@@ -188,7 +188,7 @@ def set_replacements(filing: Filing, items: list[dict[str, int]] | None) -> None
     db.session.expire(filing, ["replacements"])
 
 
-def replacements_snapshot(filing: Filing) -> list[dict[str, int]]:
+def audited_replacements(filing: Filing) -> list[dict[str, int]]:
     """The filing's replacements as JSON-ready rows, for audit events."""
     return [{"indicator_id": r.indicator_id, "tonnes_tpa": r.tonnes_tpa} for r in filing.replacements]
 
@@ -215,7 +215,7 @@ def transfer(indicator_id: int, to_enterprise_id: int, tonnes_tpa: int, note: st
                                           requested_tpa=tonnes_tpa),
                        code="indicator_insufficient", indicator_id=seller.id, remaining_tpa=seller.remaining_tpa,
                        requested_tpa=tonnes_tpa)
-    before = snapshot(seller, INDICATOR_FIELDS)
+    before = audited_fields(seller, INDICATOR_FIELDS)
     seller.remaining_tpa -= tonnes_tpa
     bought = Indicator(enterprise_id=buyer.id, origin_smelter_id=seller.origin_smelter_id,
                        origin_filing_id=seller.origin_filing_id, parent_id=seller.id,
@@ -226,8 +226,8 @@ def transfer(indicator_id: int, to_enterprise_id: int, tonnes_tpa: int, note: st
                               note=note or "", recorded_by=actor.id)
     db.session.add(trade)
     db.session.flush()
-    record(actor, "indicator", seller.id, "transfer_out", before=before, after=snapshot(seller, INDICATOR_FIELDS))
-    record(actor, "indicator", bought.id, "create", after=snapshot(bought, INDICATOR_FIELDS))
+    record(actor, "indicator", seller.id, "transfer_out", before=before, after=audited_fields(seller, INDICATOR_FIELDS))
+    record(actor, "indicator", bought.id, "create", after=audited_fields(bought, INDICATOR_FIELDS))
     record(actor, "indicator_transfer", trade.id, "create",
            after={"from_indicator_id": seller.id, "to_indicator_id": bought.id, "tonnes_tpa": tonnes_tpa,
                   "to_enterprise_id": buyer.id, "note": trade.note})

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registry.audit.services import record, snapshot
+from registry.audit.services import audited_fields, record
 from registry.extensions import db
 from registry.members.models import Smelter
 from registry.messages import Template
@@ -87,7 +87,7 @@ def file_return(data: dict[str, Any], user) -> MonthlyReturn:
     monthly_return.smelter = smelter
     db.session.add(monthly_return)
     db.session.flush()
-    record(user, "monthly_return", monthly_return.id, "file", after=snapshot(monthly_return, RETURN_FIELDS))
+    record(user, "monthly_return", monthly_return.id, "file", after=audited_fields(monthly_return, RETURN_FIELDS))
     return monthly_return
 
 

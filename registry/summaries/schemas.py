@@ -93,7 +93,9 @@ class ExceptionOut(Schema):
     enterprise_id = Int()
     reported_operating_tpa = Int()
     approved_operating_tpa = Int()
-    excess_tpa = Int()
+    excess_tpa = Int(metadata={"description": "How far above its limit, as everywhere excess_tpa is: reported above "
+                                              "approved operating capacity (a row's deviation_tpa is the signed "
+                                              "difference, so equal here)."})
     detail = Str(metadata={"description": "The exception in English, with its figures."})
 
 
