@@ -55,7 +55,16 @@ class BaseConfig:
         self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
         # Rate limits (failed logins); Redis shares counts between workers.
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Largest request body in bytes (2 MB); a bigger one is a 413 before it is read.
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+        # Failed sign-ins, counted per account (the e-mail typed, existing or not) and per address: a
+        # clerk's typos lock only that account; an office behind one router shares the wider address limit.
         self.LOGIN_FAILURE_LIMIT = env.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+        self.LOGIN_ADDRESS_FAILURE_LIMIT = env.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50 per 5 minutes")
+        # Redis down: count in this worker's memory meanwhile rather than fail the sign-in page.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
+        self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
         # Domain settings
         self.CAP_WARNING_RATIO = _float("CAP_WARNING_RATIO", 0.9)
         self.SURGE_THRESHOLD_TPA = _int("SURGE_THRESHOLD_TPA", 2_000_000)

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 from registry import approvals
@@ -50,6 +51,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.config.from_object(config_for(config_name))
     app.config.update(overrides or {})
     _check_config(app)
+    if app.config.get("PROXY_FIX_HOPS"):
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # the client's address, not the proxy's
     register_extensions(app)
     register_api(app)
     register_web(app)

@@ -97,11 +97,11 @@ TRANSFERS = (
 
 DEMO_USERS = (
     # e-mail, password, role, enterprise index
-    ("admin@registry.example", "admin-demo-2016", "admin", None),
-    ("reviewer@registry.example", "reviewer-demo-2016", "reviewer", None),
-    ("auditor@registry.example", "auditor-demo-2016", "auditor", None),
-    ("filer@zhongyuan.example", "filer-demo-2016", "filer", 0),
-    ("filer@lubei.example", "filer-demo-2016", "filer", 2),
+    ("admin@registry.example", "potline-demo-2016", "admin", None),
+    ("reviewer@registry.example", "anode-demo-2016", "reviewer", None),
+    ("auditor@registry.example", "bauxite-demo-2016", "auditor", None),
+    ("filer@zhongyuan.example", "cathode-demo-2016", "filer", 0),
+    ("filer@lubei.example", "cathode-demo-2016", "filer", 2),
 )
 FILER_OF = {0: "filer@zhongyuan.example", 2: "filer@lubei.example"}
 

@@ -7,14 +7,14 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)  # fullmatch: no "\n", no "２０１６"
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 
 
 def is_month(value: str) -> bool:
     """Whether ``value`` is a real month between 1990-01 and 2100-12."""
-    match = MONTH_RE.match(value or "")
+    match = MONTH_RE.fullmatch(value) if isinstance(value, str) else None
     return bool(match) and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR
 
 

@@ -113,5 +113,5 @@ def test_seed_demo_loads_a_realistic_registry_once(app, client):
     assert filings.status_code == 200
     assert {f["enterprise_id"] for f in filings.json} == {1}
     signed_in = client.post("/login", data={"email": "reviewer@registry.example",
-                                            "password": "reviewer-demo-2016"})
+                                            "password": "anode-demo-2016"})
     assert signed_in.status_code == 302

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from registry.audit.models import AuditEvent
 from registry.extensions import db
 from tests.test_replacement_cover import closure_indicator, new_capacity, problem, remaining
+from tests.web_helpers import sign_in
 
 
 def test_staff_transfer_moves_tonnes_to_a_new_indicator_of_the_buyer(app, world, factory, api_as):
@@ -77,7 +78,8 @@ def test_transfer_is_for_deciders_and_checks_the_buyer(app, world, factory, api_
     assert admin.post(url, json=body).status_code == 201
 
 
-def test_lineage_follows_two_transfers_back_to_the_closure_and_forward_to_the_filing(app, world, factory, api_as):
+def test_lineage_follows_two_transfers_back_to_the_closure_and_forward_to_the_filing(app, world, factory, api_as,
+                                                                                     client):
     ent_c = factory.enterprise(province="15")  # Inner Mongolia
     smelter_c = factory.smelter(ent_c)
     filer_c = factory.user("filer", ent_c)
@@ -91,7 +93,7 @@ def test_lineage_follows_two_transfers_back_to_the_closure_and_forward_to_the_fi
     filing = new_capacity(factory, smelter_c, filer_c, 100_000, [(last_id, 100_000)])
     assert reviewer.post(f"/api/v1/filings/{filing.id}/approve").status_code == 200
 
-    seen = api_as(filer_c).get(f"/api/v1/indicators/{last_id}")
+    seen = api_as(world.reviewer).get(f"/api/v1/indicators/{last_id}")
 
     assert seen.status_code == 200
     lineage = seen.json["lineage"]
@@ -105,13 +107,30 @@ def test_lineage_follows_two_transfers_back_to_the_closure_and_forward_to_the_fi
         (150_000, "first"), (100_000, "second")]
     assert [(u["filing_id"], u["tonnes_tpa"]) for u in lineage["consumed_by"]] == [(filing.id, 100_000)]
 
+    buyer = api_as(filer_c).get(f"/api/v1/indicators/{last_id}").json["lineage"]
+    assert (buyer["origin"]["filing_id"], buyer["origin"]["smelter_id"], buyer["origin"]["smelter_name"]) == (
+        None, None, None)
+    assert (buyer["origin"]["province"], buyer["origin"]["capacity_tpa"]) == ("41", lineage["origin"]["capacity_tpa"])
+    assert [(s["indicator_id"], s["enterprise_id"], s["enterprise_name"]) for s in buyer["chain"][:2]] == [
+        (None, None, None), (None, None, None)]
+    assert [(s["transfer"]["from_indicator_id"], s["transfer"]["note"]) for s in buyer["chain"][1:]] == [
+        (None, None), (None, None)]
+    assert [s["tonnes_tpa"] for s in buyer["chain"]] == [s["tonnes_tpa"] for s in chain]
+    assert buyer["chain"][2]["indicator_id"] == last_id
+    sign_in(client, filer_c)
+    page = client.get(f"/indicators/{last_id}").get_data(as_text=True)
+    assert world.smelter_a.name not in page and world.ent_a.name not in page and world.ent_b.name not in page
+    assert "second" not in page and "Another member" in page
+
     seller = api_as(world.filer_a).get(f"/api/v1/indicators/{origin.id}").json
-    assert [(t["to_enterprise_id"], t["tonnes_tpa"]) for t in seller["lineage"]["transfers_out"]] == [
-        (world.ent_b.id, 150_000)]
+    assert [(t["to_enterprise_id"], t["tonnes_tpa"], t["note"]) for t in seller["lineage"]["transfers_out"]] == [
+        (None, 150_000, None)]
+    assert seller["lineage"]["origin"]["smelter_id"] == world.smelter_a.id
     assert seller["remaining_tpa"] == 57_000
     middle = api_as(world.filer_b).get(f"/api/v1/indicators/{hop1['to_indicator']['id']}").json
-    assert [s["indicator_id"] for s in middle["lineage"]["chain"]] == [origin.id, hop1["to_indicator"]["id"]]
-    assert [t["to_indicator_id"] for t in middle["lineage"]["transfers_out"]] == [last_id]
+    assert [s["indicator_id"] for s in middle["lineage"]["chain"]] == [None, hop1["to_indicator"]["id"]]
+    assert [(t["to_indicator_id"], t["tonnes_tpa"]) for t in middle["lineage"]["transfers_out"]] == [
+        (None, 100_000)]
     assert middle["remaining_tpa"] == 50_000
 
 

@@ -24,11 +24,14 @@ PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 
 @login_manager.user_loader
 def load_session_user(user_id: str) -> User | None:
-    """The signed-in web user; never used for API requests."""
-    if is_api_request() or not user_id.isdigit():
+    """The signed-in web user, if the session is of the user's current version; never for API requests."""
+    user_pk, _, version = user_id.partition(":")
+    if is_api_request() or not user_pk.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = db.session.get(User, int(user_pk))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 @login_manager.request_loader

@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     )
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped to end every session at once (logout, password change, deactivation).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     enterprise = relationship("Enterprise", lazy="joined")
@@ -41,6 +43,9 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login: the session names the version it was issued for
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_staff(self) -> bool:

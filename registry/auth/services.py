@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
+import zxcvbn
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,6 +21,8 @@ from registry.problems import Conflict, InvalidInput, NotFound
 from registry.roles import FILER, ROLES
 
 PASSWORD_TOO_SHORT = Template("password_too_short", "Use at least %(min)s characters.")
+PASSWORD_TOO_COMMON = Template("password_too_common", "This password is too common or easy to guess.")
+PASSWORD_PERSONAL = Template("password_personal", "The password must not contain your e-mail address or name.")
 UNKNOWN_ROLE = Template("unknown_role", "Must be one of: %(choices)s.")
 FILER_NEEDS_ENTERPRISE = Template("filer_needs_enterprise", "A filer needs an enterprise.")
 USER_EXISTS = Template("user_exists", "A user with e-mail %(email)s already exists.")
@@ -31,6 +34,8 @@ NO_SUCH_TOKEN = Template("no_such_token", "No such token.")
 TOKEN_PREFIX = "cr_"  # noqa: S105 - a marker, not a secret
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)  # spare a write per request
 MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_SCORE = 3  # zxcvbn 0-4; 3 resists an offline attack on a slow hash
+MIN_PERSONAL_PART = 3  # shorter parts of a name or e-mail would refuse almost anything
 
 
 def hash_password(password: str) -> str:
@@ -38,10 +43,26 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def check_password_strength(password: str, field: str = "password") -> None:
-    """Refuse passwords too short to resist guessing."""
+def _personal_parts(email: str, name: str) -> list[str]:
+    """The e-mail, its local part and the whole name: what an attacker tries first."""
+    email = email.strip().lower()
+    parts = [email, email.partition("@")[0], name.strip().lower()]
+    return [part for part in parts if len(part) >= MIN_PERSONAL_PART]
+
+
+def check_password_strength(password: str, field: str = "password", *, email: str = "", name: str = "") -> None:
+    """Refuse passwords too short, too common or built from the user's own e-mail or name.
+
+    The one password policy: create_user and change_password (and so the CLI,
+    the admin form and the account page) all come through here.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(field, PASSWORD_TOO_SHORT(min=MIN_PASSWORD_LENGTH))
+    personal = _personal_parts(email, name)
+    if any(part in password.lower() for part in personal):
+        raise InvalidInput(field, PASSWORD_PERSONAL())
+    if zxcvbn.zxcvbn(password, user_inputs=personal)["score"] < MIN_PASSWORD_SCORE:
+        raise InvalidInput(field, PASSWORD_TOO_COMMON())
 
 
 def create_user(
@@ -55,7 +76,7 @@ def create_user(
         raise InvalidInput("enterprise", FILER_NEEDS_ENTERPRISE())
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise Conflict(USER_EXISTS(email=email), errors={"email": [ALREADY_REGISTERED()]}, code="user_exists")
-    check_password_strength(password)
+    check_password_strength(password, email=email, name=name)
     user = User(
         email=email, name=name, role=role, password_hash=hash_password(password),
         enterprise_id=enterprise.id if enterprise is not None and role == FILER else None,
@@ -73,9 +94,23 @@ def set_user_active(user: User, active: bool, actor) -> User:
         raise Conflict(CANNOT_DEACTIVATE_SELF(), code="cannot_deactivate_self")
     if user.active != active:
         user.active = active
+        end_sessions(user)
+        if not active:
+            _revoke_all_tokens(user)
         record(actor, "user", user.id, "activate" if active else "deactivate",
                before={"active": not active}, after={"active": active})
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every web session of the user: their cookies name the old version."""
+    user.session_version += 1
+
+
+def _revoke_all_tokens(user: User) -> None:
+    """On deactivation, so that reactivating the account does not revive its tokens."""
+    db.session.execute(sa.update(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -94,11 +129,15 @@ def _dummy_hash() -> str:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one."""
+    """Change a password after checking the current one; every session of the user ends.
+
+    The caller signs the current session in again (with the new version) if it should stay.
+    """
     if not check_password_hash(user.password_hash, current):
         raise InvalidInput("current_password", WRONG_PASSWORD())
-    check_password_strength(new, "new_password")
+    check_password_strength(new, "new_password", email=user.email, name=user.name)
     user.password_hash = hash_password(new)
+    end_sessions(user)
     record(user, "user", user.id, "change_password")
 
 

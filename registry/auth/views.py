@@ -9,7 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from registry.auth.forms import LoginForm, PasswordForm, TokenForm
-from registry.auth.services import authenticate, change_password, create_token, revoke_token, user_tokens
+from registry.auth.services import (
+    authenticate,
+    change_password,
+    create_token,
+    end_sessions,
+    revoke_token,
+    user_tokens,
+)
 from registry.extensions import limiter
 from registry.problems import Problem
 from registry.ui.formkit import show_problem
@@ -31,6 +38,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_FAILURE_LIMIT"]
 
 
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_FAILURE_LIMIT"]
+
+
+def _account_key() -> str:
+    """The account a sign-in tries, as typed: unknown e-mails count too, so a lockout reveals nothing."""
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
 def _too_many_sign_ins(_limit):
     """The sign-in page again, saying why it refuses for now (429)."""
     form = LoginForm()
@@ -41,9 +61,9 @@ def _too_many_sign_ins(_limit):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302,
-               error_message="Too many failed sign-ins. Wait a few minutes and try again.",
+@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed,
                on_breach=_too_many_sign_ins)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed, on_breach=_too_many_sign_ins)
 def login():
     """Sign in with e-mail and password; failures count towards the rate limit."""
     if current_user.is_authenticated and request.method == "GET":
@@ -66,8 +86,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """End the session entirely (the remember cookie too)."""
+    """End the session entirely (the remember cookie too, and any copy of the cookie)."""
     locale = session.get("locale") or getattr(current_user, "locale", None)
+    end_sessions(current_user)
     logout_user()
     session.clear()
     if locale:
@@ -108,6 +129,7 @@ def account_password():
         except Problem as problem:
             show_problem(form, problem)
         else:
+            login_user(current_user._get_current_object())  # this session stays, on the new version
             flash(_("Your password has been changed."), "info")
             return redirect(url_for("web.account"))
     return _render(password_form=form, status=422)

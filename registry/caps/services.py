@@ -79,7 +79,14 @@ def _apply(cap: Cap, data: dict[str, Any]) -> None:
     for name, value in data.items():
         setattr(cap, name, value)
     if has_ref or "scope" in data:
-        ref = ref if has_ref else cap.scope_ref
+        _apply_ref(cap, ref if has_ref else cap.scope_ref)
+    if cap.period_from > cap.period_to:
+        raise InvalidInput("period_to", PERIOD_BACKWARDS())
+
+
+def _apply_ref(cap: Cap, ref: str | None) -> None:
+    """Set the scope's column from ``ref``; no autoflush, which would write a half-set scope (a 500)."""
+    with db.session.no_autoflush:
         cap.scope_province = cap.scope_enterprise_id = None
         if cap.scope == PROVINCE:
             if ref not in PROVINCE_CODES:
@@ -91,8 +98,6 @@ def _apply(cap: Cap, data: dict[str, Any]) -> None:
             cap.scope_enterprise_id = int(ref)
         elif ref not in (None, ""):
             raise InvalidInput("scope_ref", NATIONAL_REF())
-    if cap.period_from > cap.period_to:
-        raise InvalidInput("period_to", PERIOD_BACKWARDS())
 
 
 def create_cap(data: dict[str, Any], actor) -> Cap:

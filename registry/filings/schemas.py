@@ -5,7 +5,7 @@ from marshmallow import validate
 
 from registry.filings.models import KINDS, MAX_CAPACITY_TPA, STATUSES
 from registry.replacement.schemas import ReplacementIn, ReplacementOut
-from registry.rest.fields import Id, Month, Province, Text, Timestamp, Tonnes, no_nul
+from registry.rest.fields import Id, Month, Province, Text, Timestamp, Tonnes, plain_text
 from registry.rest.schema import Schema
 
 CELL_AMPERAGE = validate.Range(min=50, max=1500)
@@ -64,7 +64,7 @@ class TransitionIn(Schema):
 class DecisionIn(Schema):
     """Reject and return say why."""
 
-    note = ma.fields.String(required=True, validate=[validate.Length(min=1, max=4000), no_nul])
+    note = ma.fields.String(required=True, validate=[validate.Length(min=1, max=4000), plain_text])
 
 
 class FilingFilter(Schema):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from registry.extensions import db
 from registry.messages import Template
-from registry.permissions import roles_required
+from registry.permissions import enterprise_scope, roles_required
 from registry.problems import InvalidInput
 from registry.replacement import services
 from registry.replacement.lineage import lineage
@@ -38,7 +38,7 @@ ratios = Blueprint("replacement_ratios", __name__, url_prefix="/api/v1/replaceme
 def _detail(indicator: Indicator) -> dict:
     """The indicator's fields and its lineage, for IndicatorDetailOut."""
     out = {name: getattr(indicator, name) for name in IndicatorOut().fields}
-    out["lineage"] = lineage(indicator)
+    out["lineage"] = lineage(indicator, enterprise_scope(current_user))
     return out
 
 

@@ -3,6 +3,10 @@
 Back: the chain of indicators from the origin closure, through each
 transfer, to this one (one recursive query). Forward: the transfers out of
 this indicator and the filings that consumed (or, pending, claim) its tonnes.
+
+A filer sees the other members' steps of the chain as figures only: their
+names, smelters, filings, indicators and the notes of their transfers are 404
+to it elsewhere, so they are blank here too (``_redact``).
 """
 
 from __future__ import annotations
@@ -44,13 +48,14 @@ def _chain(indicator_id: int) -> list[dict[str, Any]]:
 
 def _origin(indicator: Indicator) -> dict[str, Any]:
     """The closure whose retired capacity the tonnes are."""
-    filing_id, month, capacity, smelter_id, smelter_name, province = db.session.execute(
+    filing_id, month, capacity, smelter_id, smelter_name, province, enterprise_id = db.session.execute(
         sa.select(Filing.id, Filing.effective_month, Filing.capacity_tpa, Smelter.id, Smelter.name,
-                  Smelter.province)
+                  Smelter.province, Smelter.enterprise_id)
         .join(Smelter, Smelter.id == Filing.smelter_id)
         .where(Filing.id == indicator.origin_filing_id)).one()
     return {"filing_id": filing_id, "effective_month": month, "capacity_tpa": capacity,
-            "smelter_id": smelter_id, "smelter_name": smelter_name, "province": province}
+            "smelter_id": smelter_id, "smelter_name": smelter_name, "province": province,
+            "enterprise_id": enterprise_id}
 
 
 def _transfers_out(indicator_id: int) -> list[dict[str, Any]]:
@@ -85,8 +90,36 @@ def _uses(indicator_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
     return consumed, claimed
 
 
-def lineage(indicator: Indicator) -> dict[str, Any]:
-    """The indicator's history: origin closure, chain of transfers, transfers out, consuming filings."""
+def _blank(row: dict[str, Any], *names: str) -> None:
+    row.update(dict.fromkeys(names))
+
+
+def _redact(found: dict[str, Any], scope: int) -> dict[str, Any]:
+    """What enterprise ``scope`` may see: other members' steps without names, smelters, ids or notes."""
+    origin = found["origin"]
+    if origin["enterprise_id"] != scope:
+        _blank(origin, "filing_id", "smelter_id", "smelter_name", "enterprise_id")
+    owner = {step["indicator_id"]: step["enterprise_id"] for step in found["chain"]}
+    for step in found["chain"]:
+        trade = step["transfer"]
+        if trade is not None and owner.get(trade["from_indicator_id"]) != scope:
+            _blank(trade, "from_indicator_id", "note")
+        if step["enterprise_id"] != scope:
+            _blank(step, "indicator_id", "enterprise_id", "enterprise_name")
+            if trade is not None:
+                _blank(trade, "note")
+    for trade in found["transfers_out"]:
+        if trade["to_enterprise_id"] != scope:
+            _blank(trade, "to_indicator_id", "to_enterprise_id", "to_enterprise_name", "note")
+    return found
+
+
+def lineage(indicator: Indicator, scope: int | None) -> dict[str, Any]:
+    """The indicator's history as enterprise ``scope`` may see it (None: staff, everything).
+
+    Origin closure, chain of transfers, transfers out, consuming filings.
+    """
     consumed, claimed = _uses(indicator.id)
-    return {"origin": _origin(indicator), "chain": _chain(indicator.id),
-            "transfers_out": _transfers_out(indicator.id), "consumed_by": consumed, "claimed_by": claimed}
+    found = {"origin": _origin(indicator), "chain": _chain(indicator.id),
+             "transfers_out": _transfers_out(indicator.id), "consumed_by": consumed, "claimed_by": claimed}
+    return found if scope is None else _redact(found, scope)

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from registry.extensions import db
 from registry.members.models import Enterprise, Smelter
-from registry.permissions import require_role
+from registry.permissions import enterprise_scope, require_role
 from registry.problems import Problem
 from registry.reference.provinces import PROVINCES
 from registry.replacement import services
@@ -68,7 +68,8 @@ def indicators():
 def indicator_detail(indicator_id: int):
     """One indicator: where its tonnes came from and where they went."""
     indicator = services.get_indicator(current_user, indicator_id)
-    return render_template("replacement/detail.html", indicator=indicator, lineage=lineage(indicator),
+    found = lineage(indicator, enterprise_scope(current_user))
+    return render_template("replacement/detail.html", indicator=indicator, lineage=found,
                            owner=db.session.get(Enterprise, indicator.enterprise_id),
                            may_transfer=current_user.role in DECIDERS)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import marshmallow as ma
 from marshmallow import validate
@@ -13,6 +14,8 @@ from registry.reference.provinces import PROVINCE_CODES
 from registry.reference.uscc import uscc_problem
 
 NO_NUL = Template("no_nul", "Must not contain NUL characters.")
+CONTROL_CHARACTER = Template("control_character", "Must not contain control characters (found U+%(codepoint)s).")
+LONE_SURROGATE = Template("lone_surrogate", "Must not contain unpaired surrogate characters.")
 NOT_A_MONTH = Template("not_a_month", "Must be a month YYYY-MM between 1990-01 and 2100-12.")
 
 MAX_ID = 2**63 - 1
@@ -22,10 +25,35 @@ NOTE_LENGTH = 4000
 MONTH_PATTERN = r"^(199\d|20\d\d|2100)-(0[1-9]|1[0-2])$"
 
 
+LINE_BREAKS = frozenset("\n\t")  # what a multi-line note may hold of the C0 controls
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def no_nul(value: str) -> None:
     """Refuse NUL characters: PostgreSQL cannot store them in text."""
     if "\x00" in value:
         raise ma.ValidationError(NO_NUL())
+
+
+def _check_text(value: str, allowed: frozenset[str]) -> None:
+    """Refuse what no store or export keeps intact: NUL, other controls, unpaired surrogates."""
+    no_nul(value)
+    for found in CONTROL.findall(value):
+        if found not in allowed:
+            raise ma.ValidationError(CONTROL_CHARACTER(codepoint=f"{ord(found):04X}"))
+    if SURROGATE.search(value):
+        raise ma.ValidationError(LONE_SURROGATE())
+
+
+def plain_line(value: str) -> None:
+    """A one-line text (a name): no control characters at all."""
+    _check_text(value, frozenset())
+
+
+def plain_text(value: str) -> None:
+    """A free text (notes): line breaks and tabs pass, other controls do not."""
+    _check_text(value, LINE_BREAKS)
 
 
 def valid_month(value: str) -> None:
@@ -40,14 +68,14 @@ def valid_uscc(value: str) -> None:
 
 
 def Text(max_length: int = NOTE_LENGTH, **kwargs) -> ma.fields.String:  # noqa: N802
-    """A free-text field: bounded and NUL-free."""
-    return ma.fields.String(validate=[validate.Length(max=max_length), no_nul], **kwargs)
+    """A free-text field: bounded, free of controls other than line breaks and tabs."""
+    return ma.fields.String(validate=[validate.Length(max=max_length), plain_text], **kwargs)
 
 
 def Name(**kwargs) -> ma.fields.String:  # noqa: N802
     """A required name of 1 to 200 characters."""
     return ma.fields.String(
-        validate=[validate.Length(min=1, max=NAME_LENGTH), no_nul], **kwargs
+        validate=[validate.Length(min=1, max=NAME_LENGTH), plain_line], **kwargs
     )
 
 

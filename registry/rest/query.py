@@ -1,4 +1,4 @@
-"""Unknown query parameters under /api/ are a 422 naming them.
+"""Unknown or repeated query parameters under /api/ are a 422 naming them.
 
 webargs drops parameters no schema declares, so a misspelt filter
 (``?stauts=approved``) would silently list everything. The known names are
@@ -14,6 +14,8 @@ from registry.problems import Invalid
 from registry.rest.api import is_api_request
 
 UNKNOWN_PARAMETER = Template("unknown_query_parameter", "Unknown query parameter.")
+REPEATED_PARAMETER = Template("repeated_query_parameter", "Given more than once.")
+REPEATED_PARAMETERS = Template("repeated_query_parameters", "Query parameters given more than once: %(names)s.")
 UNKNOWN_PARAMETERS = Template("unknown_query_parameters", "Unknown query parameters: %(names)s.")
 
 
@@ -57,3 +59,12 @@ def refuse_unknown_query_parameters() -> None:
     if unknown:
         raise Invalid(UNKNOWN_PARAMETERS(names=", ".join(unknown)),
                       errors={name: [UNKNOWN_PARAMETER()] for name in unknown})
+    _refuse_repeated()
+
+
+def _refuse_repeated() -> None:
+    """``?status=a&status=b``: webargs would take the first silently; none is a list, so refuse."""
+    repeated = sorted(name for name, values in request.args.lists() if len(values) > 1)
+    if repeated:
+        raise Invalid(REPEATED_PARAMETERS(names=", ".join(repeated)),
+                      errors={name: [REPEATED_PARAMETER()] for name in repeated})

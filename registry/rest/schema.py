@@ -106,6 +106,13 @@ class Parser(FlaskParser):
     def _handle_invalid_json_error(self, error: Exception, req: flask.Request, *args: Any, **kwargs: Any):
         abort(400, exc=error, messages={"json": [INVALID_JSON]})
 
+    def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
+        """A body nested too deep for the decoder is invalid JSON (a 400), not a RecursionError (a 500)."""
+        try:
+            return super().load_json(req, schema)
+        except RecursionError as error:
+            return self._handle_invalid_json_error(error, req)
+
 
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's blueprint, parsing with :class:`Parser`."""

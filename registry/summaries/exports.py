@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from registry.reference.provinces import province_name
@@ -67,9 +68,17 @@ def _cell(value: Any) -> Any:
     """A cell value; text that Excel would run as a formula is quoted."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = _storable(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
+
+
+def _storable(text: str) -> str:
+    """Text openpyxl accepts: stored names predating the input checks must not fail the export."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    return text.encode("utf-8", "replace").decode("utf-8")  # unpaired surrogates become "?"
 
 
 def _with_province_names(rows: list[dict]) -> list[dict]:

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from registry.rest.fields import NOTE_LENGTH, Timestamp, no_nul
+from registry.rest.fields import NOTE_LENGTH, Timestamp, plain_text
 from registry.rest.schema import Schema
 
 Int = ma.fields.Integer
@@ -11,7 +11,7 @@ Str = ma.fields.String
 
 
 class CorrectionIn(Schema):
-    note = Str(required=True, validate=[validate.Length(min=1, max=NOTE_LENGTH), no_nul],
+    note = Str(required=True, validate=[validate.Length(min=1, max=NOTE_LENGTH), plain_text],
                metadata={"description": "What the correction corrects (shown beside the revision)."})
 
 

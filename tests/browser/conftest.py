@@ -27,10 +27,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
 DEMO = {
-    "admin": ("admin@registry.example", "admin-demo-2016"),
-    "reviewer": ("reviewer@registry.example", "reviewer-demo-2016"),
-    "filer": ("filer@zhongyuan.example", "filer-demo-2016"),
-    "filer_lubei": ("filer@lubei.example", "filer-demo-2016"),
+    "admin": ("admin@registry.example", "potline-demo-2016"),
+    "reviewer": ("reviewer@registry.example", "anode-demo-2016"),
+    "filer": ("filer@zhongyuan.example", "cathode-demo-2016"),
+    "filer_lubei": ("filer@lubei.example", "cathode-demo-2016"),
 }
 
 
