@@ -1,6 +1,4 @@
-"""The two login gates, deny by default, both registered in ``create_app``.
-
-Bearer-token authentication for the API, and the deny-by-default gate.
+"""The two login gates, deny by default, both registered in ``create_app``: a session for pages, a token for the API.
 
 API requests authenticate only by token: a session cookie is ignored under
 /api/, so a page on another site cannot ride a user's browser session into
@@ -18,8 +16,7 @@ from registry.problems import Unauthorized
 from registry.rest.api import is_api_request
 
 PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
-
-
+PUBLIC_ENDPOINTS = {"web.login", "web.set_language", "static"}
 
 
 @login_manager.user_loader
@@ -54,12 +51,9 @@ def require_api_token() -> None:
         raise Unauthorized()
 
 
-PUBLIC_ENDPOINTS = {"web.login", "web.set_language", "static"}
-
-
 def require_login():
     """Deny by default: web pages other than the allow-list need a session."""
-    if request.path.startswith("/api/") or request.endpoint in PUBLIC_ENDPOINTS:
+    if is_api_request() or request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if request.endpoint is None:  # 404: let the error handler answer
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -18,7 +19,7 @@ from registry.extensions import db
 from registry.filings import services, workflow
 from registry.filings.cover_rows import indicator_choices, prepare_rows, replacement_rows, row_errors, rows_posted
 from registry.filings.forms import FilingFilterForm, FilingForm
-from registry.filings.models import KINDS, STATUSES
+from registry.filings.models import KINDS, STATUSES, Filing
 from registry.filings.schemas import FilingFilter, FilingIn, FilingPatch, TransitionIn
 from registry.formatting import is_chinese
 from registry.ledger import position_at
@@ -79,6 +80,17 @@ def filings():
     return render_template("filings/list.html", form=form, filings=items, meta=meta, enterprises=enterprises)
 
 
+def _saved(form: FilingForm, save: Callable[[], Filing], done: str):
+    """Call the service: on success flash ``done`` and go to the filing; refused, mark the form (None)."""
+    try:
+        filing = save()
+    except Problem as problem:
+        show_problem(form, problem)
+        return None
+    flash(done, "info")
+    return redirect(url_for("web.filing_detail", filing_id=filing.id))
+
+
 @bp.route("/filings/new", methods=["GET", "POST"])
 def filing_new():
     """A new draft (filers); the form comes back with messages beside the fields."""
@@ -94,13 +106,10 @@ def filing_new():
         rows = replacement_rows(form)
         data = load(form, FilingIn(), FORM_FIELDS, **({"replacements": rows} if rows else {}))
         if data is not None and rows is not None:
-            try:
-                filing = services.create_filing(data, current_user)
-            except Problem as problem:
-                show_problem(form, problem)
-            else:
-                flash(_("Draft saved. Check it, then submit it for review."), "info")
-                return redirect(url_for("web.filing_detail", filing_id=filing.id))
+            saved = _saved(form, lambda: services.create_filing(data, current_user),
+                           _("Draft saved. Check it, then submit it for review."))
+            if saved is not None:
+                return saved
     status = 422 if request.method == "POST" else 200
     return render_template("filings/form.html", form=form, filing=None, indicator_choices=choices,
                            row_errors=row_errors(form)), status
@@ -122,13 +131,10 @@ def filing_edit(filing_id: int):
         listed = {"replacements": rows} if rows is not None and rows_posted() else {}
         data = load(form, FilingPatch(), tuple(f for f in FORM_FIELDS if f != "smelter_id"), **listed)
         if data is not None and rows is not None:
-            try:
-                services.update_filing(filing, {**cleared, **data}, current_user)
-            except Problem as problem:
-                show_problem(form, problem)
-            else:
-                flash(_("Changes saved."), "info")
-                return redirect(url_for("web.filing_detail", filing_id=filing.id))
+            saved = _saved(form, lambda: services.update_filing(filing, {**cleared, **data}, current_user),
+                           _("Changes saved."))
+            if saved is not None:
+                return saved
     status = 422 if request.method == "POST" else 200
     return render_template("filings/form.html", form=form, filing=filing, indicator_choices=choices,
                            row_errors=row_errors(form)), status
