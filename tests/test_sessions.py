@@ -1,4 +1,4 @@
-"""Server-side session ends: a copied cookie dies with logout, password change and deactivation."""
+"""Server-side session ends: a copied cookie dies with logout, password change, role change and deactivation."""
 
 from __future__ import annotations
 
@@ -55,3 +55,25 @@ def test_reactivation_revives_neither_session_nor_token(app, client, world, fact
     _set_active(app, world.filer_a.id, True)
     assert not _signed_in(web)
     assert token_client.get("/api/v1/enterprises").status_code == 401
+
+
+def test_role_change_ends_sessions_and_tokens(app, client, world, api_as):
+    token_client = api_as(world.reviewer)
+    sign_in(client, world.reviewer)
+    result = app.test_cli_runner().invoke(args=["users", "set-role", world.reviewer.email, "--role", "filer",
+                                                "--enterprise", world.ent_a.uscc])
+    assert result.exit_code == 0, result.output
+    assert not _signed_in(client)
+    assert token_client.get("/api/v1/enterprises").status_code == 401
+    with app.app_context():
+        user = db.session.get(User, world.reviewer.id)
+        assert (user.role, user.enterprise_id) == ("filer", world.ent_a.id)
+        db.session.remove()
+
+
+def test_role_change_of_a_filer_needs_an_enterprise(app, world):
+    result = app.test_cli_runner().invoke(args=["users", "set-role", world.reviewer.email, "--role", "filer"])
+    assert result.exit_code != 0 and "enterprise" in result.output.lower()
+    with app.app_context():
+        assert db.session.get(User, world.reviewer.id).role == "reviewer"
+        db.session.remove()

@@ -88,6 +88,27 @@ def create_user(
     return user
 
 
+def set_user_role(user: User, role: str, actor, *, enterprise=None) -> User:
+    """Give a user another role (and a filer its enterprise); every session and token of theirs ends.
+
+    A demoted reviewer must not keep a browser or a script acting with the
+    old rights' expectations, and a filer moved to another enterprise starts afresh.
+    """
+    if role not in ROLES:
+        raise InvalidInput("role", UNKNOWN_ROLE(choices=", ".join(ROLES)))
+    if role == FILER and enterprise is None:
+        raise InvalidInput("enterprise", FILER_NEEDS_ENTERPRISE())
+    enterprise_id = enterprise.id if role == FILER else None
+    before = {"role": user.role, "enterprise_id": user.enterprise_id}
+    if before == {"role": role, "enterprise_id": enterprise_id}:
+        return user
+    user.role, user.enterprise_id = role, enterprise_id
+    end_sessions(user)
+    _revoke_all_tokens(user)
+    record(actor, "user", user.id, "change_role", before=before, after={"role": role, "enterprise_id": enterprise_id})
+    return user
+
+
 def set_user_active(user: User, active: bool, actor) -> User:
     """Deactivate or reactivate an account (admin); users are never deleted, the audit keeps them."""
     if actor is not None and actor.id == user.id and not active:
