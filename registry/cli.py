@@ -8,8 +8,9 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from registry.auth.models import User
-from registry.auth.services import create_token, create_user
+from registry.auth.services import create_token, create_user, set_user_role
 from registry.demo import DEMO_USERS, load_demo
+from registry.dump import DumpError, export_to, import_from
 from registry.extensions import db
 from registry.members.models import Enterprise
 from registry.months import is_month
@@ -45,6 +46,28 @@ def create_user_command(email: str, role: str, uscc: str | None, password: str, 
     except Problem as problem:
         _fail(str(problem.message))
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--enterprise", "uscc", help="USCC of the filer's enterprise (required for filers).")
+@committed
+def set_role_command(email: str, role: str, uscc: str | None) -> None:
+    """Change a user's role; their sessions and API tokens end."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        _fail(f"No user {email}.")
+    enterprise = None
+    if uscc:
+        enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == uscc))
+        if enterprise is None:
+            _fail(f"No enterprise with USCC {uscc}.")
+    try:
+        set_user_role(user, role, None, enterprise=enterprise)
+    except Problem as problem:
+        _fail(str(problem.message))
+    click.echo(f"{user.email} is now {user.role}; their sessions and tokens have ended.")
 
 
 @tokens_cli.command("create")
@@ -101,8 +124,33 @@ def seed_scale_command(enterprises: int, smelters: int, months: int, filings: in
     click.echo(f"Every scale user (scale-<role>-<id>@scale.example) has the password {SCALE_PASSWORD}.")
 
 
+@click.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8", atomic=True))
+@with_appcontext
+@committed
+def export_command(file) -> None:
+    """Write every table to FILE as one JSON document (README, Backups); `-` is standard output."""
+    counts = export_to(file)
+    click.echo(f"Exported {sum(counts.values()):,} rows of {len(counts)} tables.", err=True)
+
+
+@click.command("import-dump")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+@committed
+def import_dump_command(file) -> None:
+    """Load an export into this freshly migrated, empty database, all rows or none."""
+    try:
+        counts = import_from(file)
+    except DumpError as error:
+        _fail(str(error))
+    click.echo(f"Imported {sum(counts.values()):,} rows of {len(counts)} tables.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_scale_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_dump_command)

@@ -8,6 +8,8 @@ Create Date: 2026-12-02 20:55:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+from registry.revision import refuse_data_loss
+
 # revision identifiers, used by Alembic.
 revision = '0003'
 down_revision = '0002'
@@ -22,5 +24,6 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss(columns=(('users', 'session_version'),))
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('session_version')

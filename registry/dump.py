@@ -1,0 +1,171 @@
+"""Export every table to one JSON document, and load one into an empty database.
+
+A backup that does not depend on the engine: a SQLite registry can move to
+PostgreSQL and back. The document records the schema revision; it loads only
+into a database at that revision, whose tables are empty but for the
+reference rows the migrations insert (those are replaced by the dump's).
+Rows are in primary-key order and values in a fixed encoding, so exporting,
+importing into a fresh database and exporting again gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+import sqlalchemy as sa
+
+from registry.extensions import db
+from registry.revision import database_revision
+
+FORMAT = "capacity-registry-export"
+VERSION = 1
+REFERENCE_TABLES = frozenset({"provinces", "replacement_ratios"})  # rows the migrations insert
+CHUNK = 1000
+
+
+class DumpError(ValueError):
+    """The document cannot be loaded here; the message says why."""
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _decoder(column: sa.Column) -> Callable[[Any], Any]:
+    kind = column.type
+    if isinstance(kind, sa.types.TypeDecorator):
+        kind = kind.impl_instance
+    if isinstance(kind, sa.DateTime):
+        return dt.datetime.fromisoformat
+    if isinstance(kind, sa.Date):
+        return dt.date.fromisoformat
+    if isinstance(kind, sa.Numeric) and kind.asdecimal:
+        return decimal.Decimal
+    if isinstance(kind, sa.LargeBinary):
+        return base64.b64decode
+    return _same  # strings, integers, booleans and JSON are stored as JSON has them
+
+
+def _tables() -> list[sa.Table]:
+    return list(db.metadata.sorted_tables)  # parents before children
+
+
+def _rows(table: sa.Table) -> Iterator[list[Any]]:
+    query = sa.select(*table.columns).order_by(*table.primary_key.columns)
+    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        yield [_encode(value) for value in row]
+
+
+def export_to(out: IO[str]) -> dict[str, int]:
+    """Write the document; returns the rows written per table."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":  # one snapshot for every table
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    revision = database_revision(connection)
+    counts: dict[str, int] = {}
+    out.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "revision": {json.dumps(revision)}, "tables": {{')
+    for index, table in enumerate(_tables()):
+        columns = [column.name for column in table.columns]
+        out.write(f'{"," if index else ""}\n{json.dumps(table.name)}: {{"columns": {json.dumps(columns)}, "rows": [')
+        counts[table.name] = 0
+        for row in _rows(table):
+            out.write(("," if counts[table.name] else "") + "\n" + json.dumps(row, ensure_ascii=False))
+            counts[table.name] += 1
+        out.write("]}")
+    out.write("\n}}\n")
+    return counts
+
+
+def _check(document: Any) -> dict[str, Any]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DumpError(f"Not a {FORMAT} document.")
+    if document.get("version") != VERSION:
+        raise DumpError(f"Export format version {document.get('version')!r}; this code reads version {VERSION}.")
+    here = database_revision(db.session.connection())
+    if document.get("revision") != here:
+        raise DumpError(f"The dump is at schema revision {document.get('revision')}, this database at {here}: "
+                        f"load it into a database at {document.get('revision')} "
+                        "(`flask --app wsgi db upgrade <revision>`), then upgrade.")
+    tables = document.get("tables")
+    if not isinstance(tables, dict):
+        raise DumpError("The document has no tables.")
+    known = {table.name: table for table in _tables()}
+    for name, content in tables.items():
+        if name not in known:
+            raise DumpError(f"Table {name!r} is not in this schema.")
+        columns = [column.name for column in known[name].columns]
+        if not isinstance(content, dict) or content.get("columns") != columns:
+            raise DumpError(f"Table {name}: the columns differ from this schema's {columns}.")
+        if not isinstance(content.get("rows"), list):
+            raise DumpError(f"Table {name} has no rows list.")
+    return tables
+
+
+def _decoded(table: sa.Table, rows: list[Any]) -> list[dict[str, Any]]:
+    names = [column.name for column in table.columns]
+    decoders = [_decoder(column) for column in table.columns]
+    try:
+        return [{name: None if value is None else decode(value)
+                 for name, decode, value in zip(names, decoders, row, strict=True)} for row in rows]
+    except (ValueError, TypeError, ArithmeticError) as error:
+        raise DumpError(f"Table {table.name}: a row does not fit its columns ({error}).") from None
+
+
+def import_from(source: IO[str]) -> dict[str, int]:
+    """Load the document into this (empty) database; the caller commits. Returns rows per table."""
+    try:
+        document = json.load(source)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DumpError(f"Not a JSON document: {error}") from None
+    tables = _check(document)
+    for table in _tables():
+        if table.name not in REFERENCE_TABLES and db.session.execute(
+                sa.select(sa.literal(1)).select_from(table).limit(1)).first():
+            raise DumpError(f"The database is not empty (table {table.name} has rows); "
+                            "import into a freshly migrated database.")
+    for table in reversed(_tables()):
+        if table.name in tables:
+            db.session.execute(table.delete())
+    counts: dict[str, int] = {}
+    for table in _tables():
+        content = tables.get(table.name)
+        if content is None:
+            continue
+        rows = _decoded(table, content["rows"])
+        try:
+            for start in range(0, len(rows), CHUNK):
+                db.session.execute(table.insert(), rows[start:start + CHUNK])
+        except sa.exc.DBAPIError as error:
+            raise DumpError(f"Table {table.name}: {str(error.orig).splitlines()[0]}") from None
+        counts[table.name] = len(rows)
+    _restart_sequences()
+    return counts
+
+
+def _restart_sequences() -> None:
+    """PostgreSQL: the next id after the loaded ones (SQLite takes max(rowid) + 1 by itself)."""
+    if db.session.connection().dialect.name != "postgresql":
+        return
+    for table in _tables():
+        keys = list(table.primary_key.columns)
+        if len(keys) != 1 or not isinstance(keys[0].type, sa.Integer):
+            continue  # provinces and ratios are keyed by code
+        key = keys[0]
+        following = sa.select(sa.func.coalesce(sa.func.max(key), 0) + 1).scalar_subquery()
+        sequence = sa.func.pg_get_serial_sequence(table.name, key.name)
+        db.session.execute(sa.select(sa.func.setval(sequence, following, False)))
