@@ -57,6 +57,9 @@ class BaseConfig:
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         # Largest request body in bytes (2 MB); a bigger one is a 413 before it is read.
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+        # Longest URL (path and query) and largest sum of request headers, in characters: beyond, 414 and 431.
+        self.MAX_URL_LENGTH = _int("MAX_URL_LENGTH", 2048)
+        self.MAX_HEADER_BYTES = _int("MAX_HEADER_BYTES", 16 * 1024)
         # Failed sign-ins, counted per account (the e-mail typed, existing or not) and per address: a
         # clerk's typos lock only that account; an office behind one router shares the wider address limit.
         self.LOGIN_FAILURE_LIMIT = env.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")

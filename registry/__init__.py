@@ -37,7 +37,7 @@ from registry.rest.content import require_json_body
 from registry.rest.docs import docs_assets
 from registry.rest.query import refuse_unknown_query_parameters
 from registry.returns.api import blp as monthly_returns
-from registry.security import set_security_headers
+from registry.security import refuse_oversized_request, set_security_headers
 from registry.summaries.api import blp as summaries
 from registry.summaries.views import bp as summary_pages
 from registry.transactions import end_request
@@ -119,6 +119,7 @@ def _serialise_writers() -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    app.before_request(refuse_oversized_request)  # 414/431 in the surface's shape, before any work
     app.before_request(_serialise_writers)
     app.before_request(require_login)  # pages: a session, else the sign-in page
     app.before_request(require_api_token)  # API: a bearer token, else 401

@@ -26,17 +26,20 @@ HTTP_TEMPLATES = {
     404: Template("http_not_found", "The requested URL was not found on this server."),
     405: Template("http_method_not_allowed", "This method is not allowed for this URL."),
     413: Template("http_too_large", "The request is too large."),
+    414: Template("http_uri_too_long", "The URL is too long; send fewer or shorter query parameters."),
     415: Template("http_unsupported_media_type", "This media type is not supported."),
     422: Template("http_unprocessable", "The request could not be processed."),
     429: Template("http_too_many_requests", "Too many requests; wait a little and try again."),
+    431: Template("http_headers_too_large", "The request headers are too large; clear this site's cookies and retry."),
     500: Template("http_internal_error", "Something went wrong on our side; the error has been logged."),
 }
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 422: "validation",
-              429: "too_many_requests", 500: "internal_error"}
+              405: "method_not_allowed", 413: "too_large", 414: "uri_too_long", 415: "unsupported_media_type",
+              422: "validation", 429: "too_many_requests", 431: "headers_too_large", 500: "internal_error"}
 HTTP_TITLES = {400: _l("Bad request"), 401: _l("Unauthorized"), 403: _l("Forbidden"), 404: _l("Not found"),
-               405: _l("Method not allowed"), 413: _l("Request too large"), 415: _l("Unsupported media type"),
-               422: _l("Invalid input"), 429: _l("Too many requests"), 500: _l("Internal server error")}
+               405: _l("Method not allowed"), 413: _l("Request too large"), 414: _l("URL too long"),
+               415: _l("Unsupported media type"), 422: _l("Invalid input"), 429: _l("Too many requests"),
+               431: _l("Headers too large"), 500: _l("Internal server error")}
 INVALID_FIELDS = Template("invalid_fields", "The request has invalid fields: %(fields)s.")
 FALLBACK = Template("http_error", "The request failed (HTTP %(status)s).")
 

@@ -95,3 +95,37 @@ def test_xlsx_survives_a_stored_control_character(app, factory, world, api_as):
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     names = [row[1] for row in openpyxl.load_workbook(io.BytesIO(response.data))["Smelters 冶炼厂"].values]
     assert "Bad\ufffdname" in names
+
+
+@pytest.mark.parametrize("path", ["/api/v1/filings/%EF%BC%91", "/api/v1/smelters/%D9%A1"])
+def test_ids_in_api_urls_are_ascii_digits(world, admin_client, factory, path):
+    factory.filing(world.smelter_a, world.filer_a)  # id 1 exists: "１" must not reach it
+    assert_problem(admin_client.get(path), 404)
+
+
+def test_ids_in_page_urls_are_ascii_digits(client, world, factory):
+    factory.filing(world.smelter_a, world.filer_a)
+    sign_in(client, world.admin)
+    assert client.get("/filings/%EF%BC%91").status_code == 404
+    assert client.get("/filings/1").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["smelter_id=%EF%BC%91", "page=%EF%BC%92", "enterprise_id=%D9%A1"])
+def test_ids_in_query_strings_are_ascii_digits(world, admin_client, query):
+    name = query.split("=")[0]
+    assert_problem(admin_client.get(f"/api/v1/filings?{query}"), 422, name)
+
+
+def test_a_very_long_url_is_a_414_problem(world, admin_client):
+    response = admin_client.get("/api/v1/filings?notes=" + "x" * 3000)
+    assert_problem(response, 414)
+
+
+def test_huge_headers_are_a_431_problem(world, admin_client):
+    response = admin_client.get("/api/v1/filings", headers={"X-Padding": "x" * 20_000})
+    assert_problem(response, 431)
+
+
+def test_a_very_long_url_on_a_page_is_the_error_page(client):
+    response = client.get("/login?next=" + "x" * 3000)
+    assert response.status_code == 414 and response.mimetype == "text/html"

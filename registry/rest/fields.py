@@ -28,6 +28,7 @@ MONTH_PATTERN = r"^(199\d|20\d\d|2100)-(0[1-9]|1[0-2])$"
 LINE_BREAKS = frozenset("\n\t")  # what a multi-line note may hold of the C0 controls
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
+ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 def no_nul(value: str) -> None:
@@ -94,10 +95,23 @@ def Province(**kwargs) -> ma.fields.String:  # noqa: N802
     )
 
 
+class AsciiInteger(ma.fields.Integer):
+    """An integer; as text (a query string) only in the digits 0-9.
+
+    Python's ``int()`` reads any Unicode digit, so ``?page=１２`` or
+    ``?smelter_id=١٢`` would pass as 12: a client's bug, refused here.
+    """
+
+    def _validated(self, value):
+        if isinstance(value, str) and not ASCII_INTEGER.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
 def Id(**kwargs) -> ma.fields.Integer:  # noqa: N802
     """A database id (strict in JSON bodies; query strings pass ``strict=False``)."""
     kwargs.setdefault("strict", True)
-    return ma.fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    return AsciiInteger(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def Tonnes(maximum: int, minimum: int = 0, **kwargs) -> ma.fields.Integer:  # noqa: N802

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-import marshmallow as ma
 import sqlalchemy as sa
 from marshmallow import validate
 
 from registry.extensions import db
+from registry.rest.fields import AsciiInteger
 from registry.rest.schema import Schema
 
 MAX_PAGE = 1_000_000  # a larger page would overflow SQLite's OFFSET
@@ -25,8 +25,8 @@ PAGINATION_HEADER = {
 class PageArgs(Schema):
     """The paging query parameters."""
 
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    page_size = ma.fields.Integer(
+    page = AsciiInteger(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    page_size = AsciiInteger(
         load_default=50, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
     )
 
