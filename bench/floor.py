@@ -13,23 +13,16 @@ from registry import months
 
 SUMMARY_TOTALS = sa.text("""
 WITH ledger AS (
-  SELECT smelter_id,
-    SUM(CASE WHEN status = 'approved' THEN built_delta_tpa ELSE 0 END) AS built,
-    SUM(CASE WHEN status = 'approved' THEN operating_delta_tpa ELSE 0 END) AS operating,
-    SUM(CASE WHEN status = 'approved' AND effective_month = :month
-             AND kind IN ('restart', 'new_capacity') THEN capacity_tpa ELSE 0 END) AS additions,
-    SUM(CASE WHEN status = 'approved' AND effective_month = :month
-             AND kind IN ('curtailment', 'closure') THEN capacity_tpa ELSE 0 END) AS reductions,
-    SUM(CASE WHEN status = 'submitted' AND kind IN ('restart', 'new_capacity')
-             THEN capacity_tpa ELSE 0 END) AS pending
-  FROM filings
-  WHERE (status = 'approved' AND effective_month <= :month) OR (status = 'submitted' AND effective_month = :month)
-  GROUP BY smelter_id
+  SELECT smelter_id, built_tpa AS built, operating_tpa AS operating, restart_tpa + new_tpa AS additions,
+         curtail_tpa + closure_tpa AS reductions, pending_restart_tpa + pending_new_tpa AS pending
+  FROM smelter_months WHERE month = :month
+  UNION ALL
+  SELECT smelter_id, built_tpa, operating_tpa, 0, 0, 0 FROM smelter_months WHERE is_last AND month < :month
 ), latest AS (
   SELECT smelter_id, MAX(revision) AS revision FROM monthly_returns WHERE month = :month GROUP BY smelter_id
 ), rows AS (
-  SELECT s.baseline_built_tpa + COALESCE(l.built, 0) AS built,
-         s.baseline_operating_tpa + COALESCE(l.operating, 0) AS operating,
+  SELECT COALESCE(l.built, s.baseline_built_tpa) AS built,
+         COALESCE(l.operating, s.baseline_operating_tpa) AS operating,
          COALESCE(l.additions, 0) AS additions, COALESCE(l.reductions, 0) AS reductions,
          COALESCE(l.pending, 0) AS pending, e.active AS active,
          r.id AS return_id, r.operating_tpa AS reported, r.production_t AS production
@@ -50,25 +43,21 @@ SELECT COUNT(*) AS smelters, SUM(built) AS built_tpa, SUM(operating) AS operatin
 FROM rows
 """)
 
-# Approved and pending usage of a national operating-capacity cap: one grouped pass over the
-# filings and the baselines, summed cumulatively by a window function.
-NATIONAL_OPERATING_USAGE = sa.text("""
-WITH changes AS (
-  SELECT effective_month AS month,
-         SUM(CASE WHEN status = 'approved' THEN operating_delta_tpa ELSE 0 END) AS approved,
-         SUM(operating_delta_tpa) AS pending
-  FROM filings
-  WHERE status IN ('approved', 'submitted') AND effective_month <= :last
-  GROUP BY effective_month
-  UNION ALL
-  SELECT baseline_month, SUM(baseline_operating_tpa), SUM(baseline_operating_tpa)
-  FROM smelters WHERE baseline_month <= :last GROUP BY baseline_month
-), by_month AS (
-  SELECT month, SUM(approved) AS approved, SUM(pending) AS pending FROM changes GROUP BY month
+# Approved and pending usage of a national operating-capacity cap from the projection: the
+# smelters' rows of each month, plus each smelter whose rows end earlier, carried forward.
+NATIONAL_OPERATING_USAGE = """
+WITH wanted(month) AS (VALUES {months}),
+exact AS (
+  SELECT month, SUM(operating_tpa) AS approved, SUM(pending_operating_tpa) AS pending
+  FROM smelter_months WHERE month BETWEEN :first AND :last GROUP BY month
+), carried AS (
+  SELECT w.month, SUM(s.operating_tpa) AS approved, SUM(s.pending_operating_tpa) AS pending
+  FROM wanted w JOIN smelter_months s ON s.is_last AND s.month < w.month GROUP BY w.month
 )
-SELECT month, SUM(approved) OVER (ORDER BY month) AS approved, SUM(pending) OVER (ORDER BY month) AS pending
-FROM by_month
-""")
+SELECT w.month, COALESCE(e.approved, 0) + COALESCE(c.approved, 0), COALESCE(e.pending, 0) + COALESCE(c.pending, 0)
+FROM wanted w LEFT JOIN exact e ON e.month = w.month LEFT JOIN carried c ON c.month = w.month
+ORDER BY w.month
+"""
 
 
 def summary_totals(conn, month: str, overdue: bool) -> dict[str, int]:
@@ -79,12 +68,6 @@ def summary_totals(conn, month: str, overdue: bool) -> dict[str, int]:
 
 def national_operating_usage(conn, first: str, last: str) -> list[tuple[str, int, int]]:
     """(month, approved, pending) for each month ``first``..``last``, in one query."""
-    changes = [(m, int(a), int(p)) for m, a, p in conn.execute(NATIONAL_OPERATING_USAGE, {"last": last})]
-    out, approved, pending, index = [], 0, 0, 0
-    for month in months.span(changes[0][0] if changes else first, last):
-        while index < len(changes) and changes[index][0] <= month:
-            _, approved, pending = changes[index]
-            index += 1
-        if month >= first:
-            out.append((month, approved, pending))
-    return out
+    wanted = ", ".join(f"('{month}')" for month in months.span(first, last))  # months are YYYY-MM: no quoting
+    query = sa.text(NATIONAL_OPERATING_USAGE.format(months=wanted))
+    return [(m, int(a), int(p)) for m, a, p in conn.execute(query, {"first": first, "last": last})]

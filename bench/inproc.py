@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from bench import floor
 from registry import months
 from registry.auth.models import User
+from registry.capacity.positions import position_at
+from registry.capacity.usage import cap_usage
 from registry.caps.models import NATIONAL, OPERATING, Cap
-from registry.caps.usage import usage_series
 from registry.extensions import db
 from registry.filings import workflow
 from registry.filings.services import create_filing
-from registry.ledger import position_at
 from registry.members.models import Smelter
 from registry.problems import RuleBroken
 from registry.returns.services import is_overdue
@@ -73,13 +73,13 @@ def _usage(repeat: int) -> dict[str, Any]:
     cap = db.session.scalar(sa.select(Cap).where(Cap.scope == NATIONAL, Cap.basis == OPERATING,
                                                  Cap.active.is_(True)).order_by(Cap.id))
     first, last = max(cap.period_from, months.add(cap.period_to, -11)), cap.period_to
-    product = [(u.month, u.approved_tpa, u.pending_tpa) for u in usage_series(cap, first, last)]
+    product = [(u.month, u.approved_tpa, u.pending_tpa) for u in cap_usage(cap, first, last)]
     with db.engine.connect() as conn:
         if floor.national_operating_usage(conn, first, last) != product:
             raise AssertionError("cap usage differs from the SQL floor")
         floor_ms = median_ms(lambda: floor.national_operating_usage(conn, first, last), repeat)
     db.session.rollback()
-    usage_ms = median_ms(lambda: (usage_series(cap, first, last), db.session.rollback()), repeat)
+    usage_ms = median_ms(lambda: (cap_usage(cap, first, last), db.session.rollback()), repeat)
     return {"usage_cap_id": cap.id, "usage_months": len(product), "usage_ms": usage_ms,
             "usage_floor_ms": floor_ms}
 

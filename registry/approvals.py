@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from registry.capacity.checks import approval_effect
 from registry.caps.services import check_caps
 from registry.extensions import db
 from registry.filings.models import CLOSURE, NEW_CAPACITY, Filing
 from registry.filings.workflow import TRANSITION_CHECKS
-from registry.ledger import approval_deltas, check_positions
 from registry.members.models import Smelter
 from registry.problems import RuleBroken
 from registry.replacement.cover import consume_cover
@@ -28,16 +28,18 @@ from registry.replacement.services import create_from_closure
 
 
 def approve(filing: Filing, reviewer) -> None:
-    """Check every rule under lock, then fix the filing's deltas (and a closure's indicator); flushes only.
+    """Check every rule under lock, then create a closure's indicator; flushes only.
+
+    The workflow then moves the filing's flows in the projection
+    (``registry.capacity.projection``), in this transaction.
 
     A refusal carries its ``approve_refused`` audit event: the request rolls
     back everything else and keeps that (``registry.errors.settle_refusal``).
     """
     smelter = db.session.get(Smelter, filing.smelter_id, with_for_update=True, populate_existing=True)
     try:
-        deltas = approval_deltas(smelter, filing)
-        check_positions(smelter, filing, deltas)
-        check_caps(smelter, filing, deltas)  # locks the covering caps by id
+        effect = approval_effect(smelter, filing)  # positions in every month from the filing's on
+        check_caps(smelter, filing, effect)  # locks the covering caps by id
         if filing.kind == NEW_CAPACITY:
             consume_cover(filing, smelter, reviewer)  # locks the named indicators last, by id
     except RuleBroken as refusal:
@@ -47,7 +49,6 @@ def approve(filing: Filing, reviewer) -> None:
             "after": {"rule": refusal.rule, **refusal.figures},
         }
         raise
-    filing.built_delta_tpa, filing.operating_delta_tpa = deltas
     if filing.kind == CLOSURE:
         create_from_closure(filing, smelter, reviewer)
 

@@ -9,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from registry.auth.models import User
 from registry.auth.services import create_token, create_user, set_user_role
+from registry.capacity.projection import rebuild, verify
 from registry.demo import DEMO_USERS, load_demo
 from registry.dump import DumpError, export_to, import_from
 from registry.extensions import db
@@ -20,6 +21,7 @@ from registry.scale import SCALE_PASSWORD, ScaleSpec, generate
 from registry.transactions import committed
 
 users_cli = AppGroup("users", help="Manage users.")
+ledger_cli = AppGroup("ledger", help="The capacity projection against the ledger of approved filings.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 
 
@@ -147,9 +149,33 @@ def import_dump_command(file) -> None:
     click.echo(f"Imported {sum(counts.values()):,} rows of {len(counts)} tables.")
 
 
+@ledger_cli.command("verify")
+def ledger_verify_command() -> None:
+    """Replay every smelter from the filings and compare with the stored projection; exit 1 on a difference."""
+    differences = verify()
+    db.session.rollback()
+    if not differences:
+        click.echo("The projection agrees with the filings.")
+        return
+    for difference in differences[:200]:
+        click.echo(str(difference))
+    if len(differences) > 200:
+        click.echo(f"... and {len(differences) - 200:,} more.")
+    raise click.exceptions.Exit(1)
+
+
+@ledger_cli.command("rebuild")
+@committed
+def ledger_rebuild_command() -> None:
+    """Rewrite the projection from the filings (after a restore or a repair), in one transaction."""
+    rows = rebuild()
+    click.echo(f"Rebuilt the projection: {rows:,} smelter-months.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(ledger_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_scale_command)
     app.cli.add_command(export_command)

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 
 from registry.auth.models import User
 from registry.auth.services import create_user
+from registry.capacity.positions import positions_by_month
 from registry.caps.services import create_cap
 from registry.extensions import db
 from registry.filings import workflow
 from registry.filings.services import create_filing
-from registry.ledger import positions_by_month
 from registry.members.services import create_enterprise, create_smelter
 from registry.reference.uscc import make_uscc
 from registry.replacement.models import Indicator

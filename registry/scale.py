@@ -4,10 +4,11 @@ Rows go in with Core ``insert()`` executemany in chunks, never ORM objects one
 by one, so 200,000 filings load in seconds. The filings are generated month
 by month, tracking every smelter's built and operating capacity, so the
 approved filings are a valid ledger: restarts <= idle, curtailments <=
-operating, closures <= built, and each filing's deltas are exactly what
-``registry.ledger.approval_deltas`` fixes on approval (a closure takes idle
-capacity first). Approved closures create replacement indicators; approved new
-capacity consumes them at the province's ratio. Everything follows from the seed.
+operating, closures <= built, each position moved by the capacity engine's
+own replay (``registry.capacity.replay``), and the projection is rebuilt from
+the filings at the end. Approved closures create replacement indicators;
+approved new capacity consumes them at the province's ratio. Everything
+follows from the seed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import sqlalchemy as sa
 from registry import months
 from registry.auth.models import User
 from registry.auth.services import hash_password
+from registry.capacity.projection import rebuild as rebuild_projection
+from registry.capacity.replay import NO_FLOWS, step
 from registry.caps.models import BASES, BUILT, ENTERPRISE, MONTHLY_ADDITIONS, NATIONAL, OPERATING, PROVINCE, Cap
 from registry.extensions import db
 from registry.filings.models import (
@@ -40,7 +43,6 @@ from registry.filings.models import (
     WITHDRAWN,
     Filing,
 )
-from registry.ledger import nominal_deltas
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
 from registry.problems import Conflict
@@ -166,6 +168,7 @@ def generate(spec: ScaleSpec, *, append: bool = False, progress: Callable[[int],
     _insert(MonthlyReturn.__table__, run.returns, run.counts)
     _insert(Cap.__table__, _caps(spec, smelters, history, additions), run.counts)
     _reset_sequences([m.__table__ for m in tables])
+    run.counts["smelter_months"] = rebuild_projection()
     if db.session.get_bind().dialect.name == "postgresql":
         # Planner statistics for the new rows, as after any bulk load (autovacuum would come later).
         db.session.execute(sa.text("ANALYZE"))
@@ -253,10 +256,9 @@ def _filing(run: _Run, s: _Smelter, month: str, recent: bool, ratio: Decimal, ad
         status = REJECTED  # nothing this smelter could do now would pass review
     if move is None:
         kind, capacity = rng.choice((RESTART, NEW_CAPACITY, CURTAILMENT, CLOSURE)), rng.randrange(2, 61) * 1000
-        deltas = nominal_deltas(kind, capacity)  # as create_filing sets them
     else:
         kind, capacity = move
-        deltas = _apply(run, s, kind, capacity, fid, ratio, decided)
+        _apply(run, s, month, kind, capacity, fid, ratio, decided)
         if kind in (RESTART, NEW_CAPACITY):
             added[s.id] = added.get(s.id, 0) + capacity
     submitted = None if status == DRAFT else submitted
@@ -268,25 +270,22 @@ def _filing(run: _Run, s: _Smelter, month: str, recent: bool, ratio: Decimal, ad
         "decision_note": {REJECTED: "Over the agreed cap.", RETURNED: "Attach the power contract."}.get(status),
         "cell_count": int(capacity / per_cell) + 1 if kind == NEW_CAPACITY else None,
         "cell_amperage_ka": s.amperage if kind == NEW_CAPACITY else None,
-        "built_delta_tpa": deltas[0], "operating_delta_tpa": deltas[1], "submitted_at": submitted,
+        "submitted_at": submitted,
         "decided_at": decided, "decided_by": rng.choice(run.users[REVIEWER]) if decided else None,
         "created_by": run.filers[s.enterprise], "created_at": created, "updated_at": decided or submitted or created,
         "version": VERSION[status],
     }
 
 
-def _apply(run: _Run, s: _Smelter, kind: str, capacity: int, fid: int, ratio: Decimal,
-           decided: dt.datetime) -> tuple[int, int]:
-    """Move the smelter's position as approval would; the (built, operating) deltas it fixes."""
-    if kind == CLOSURE:  # idle capacity first, then operating (ledger.approval_deltas)
-        deltas = (-capacity, -max(0, capacity - max(s.built - s.operating, 0)))
+def _apply(run: _Run, s: _Smelter, month: str, kind: str, capacity: int, fid: int, ratio: Decimal,
+           decided: dt.datetime) -> None:
+    """Move the smelter's position as approval would (filings come in month order)."""
+    if kind == CLOSURE:
         indicator = {"id": run.take_id("indicators"), "enterprise_id": s.enterprise, "origin_smelter_id": s.id,
                      "origin_filing_id": fid, "parent_id": None, "province": s.province,
                      "tonnes_tpa": capacity, "remaining_tpa": capacity, "created_at": decided}
         run.indicators.append(indicator)
         run.cover.setdefault(s.enterprise, []).append(indicator)
-    else:
-        deltas = nominal_deltas(kind, capacity)
     if kind == NEW_CAPACITY:  # consume the enterprise's indicators, oldest first
         needed = required_tpa(capacity, ratio)
         for indicator in run.cover[s.enterprise]:
@@ -296,9 +295,8 @@ def _apply(run: _Run, s: _Smelter, kind: str, capacity: int, fid: int, ratio: De
                 run.replacements.append({"filing_id": fid, "indicator_id": indicator["id"], "tonnes_tpa": used})
                 needed -= used
         run.cover[s.enterprise] = [i for i in run.cover[s.enterprise] if i["remaining_tpa"]]
-    s.built += deltas[0]
-    s.operating += deltas[1]
-    return deltas
+    moved = step(s.built, s.operating, month, NO_FLOWS.plus(kind, capacity))
+    s.built, s.operating = moved.built, moved.operating
 
 
 def _returns(run: _Run, smelters: Iterable[_Smelter], month: str, index: int) -> None:

@@ -70,8 +70,9 @@ def test_queue_preview_matches_single_previews_with_one_read_per_cap(app, factor
         queue = db.session.scalars(sa.select(Filing).order_by(Filing.id)).all()
         one_by_one = {f.id: approval_preview(f) for f in queue}
         assert approval_previews(queue) == one_by_one
-        # two smelters to find caps for, then one or two grouped reads per cap, however long the queue
-        assert queries(lambda: approval_previews(queue[2:4])) == queries(lambda: approval_previews(queue)) == 7
+        # per smelter its caps and its projection rows, then one or two grouped reads per cap,
+        # however long the queue
+        assert queries(lambda: approval_previews(queue[2:4])) == queries(lambda: approval_previews(queue)) == 9
     # smelter A: national and additions caps; smelter B also the Xinjiang cap
     assert [r["refused"] for r in one_by_one[filings[7].id]] == [False, True]  # 160,000 of additions
     assert [r["refused"] for r in one_by_one[filings[6].id]] == [False, False, True]  # 440,000 in 65

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from registry.audit.models import AuditEvent
+from registry.capacity.models import SmelterMonth
 from registry.extensions import db
 from registry.filings.models import Filing
 from registry.replacement.models import Indicator
@@ -200,8 +201,9 @@ def test_refused_approval_leaves_only_its_audit_event(app, factory, world, revie
     assert_problem(approve(reviewer, filing), 409)
     with app.app_context():
         row = db.session.get(Filing, filing.id)
-        assert (row.status, row.version, row.decided_at, row.operating_delta_tpa) == (
-            "submitted", filing.version, None, filing.operating_delta_tpa)
+        assert (row.status, row.version, row.decided_at) == ("submitted", filing.version, None)
+        month = db.session.get(SmelterMonth, (filing.smelter_id, filing.effective_month))
+        assert (month.restart_tpa, month.pending_restart_tpa) == (0, filing.capacity_tpa)  # still only pending
         events = db.session.scalars(sa.select(AuditEvent).where(
             AuditEvent.entity_type == "filing", AuditEvent.entity_id == filing.id,
             AuditEvent.action.in_(("approve", "approve_refused")))).all()

@@ -159,14 +159,43 @@ def test_a_damaged_dump_writes_nothing(scratch, tmp_path, damage):
     assert _counts(target) == before  # the reference rows too: all or nothing
 
 
+KEPT = ("enterprises", "smelters", "users", "filings", "audit_events", "monthly_returns", "indicators")
+
+
+def _kept_counts(app) -> dict[str, int]:
+    with app.app_context():
+        counts = {name: db.session.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608
+                  for name in KEPT}
+        db.session.remove()
+    return counts
+
+
+def _final_positions(app, sql: str) -> dict[int, tuple[int, int]]:
+    with app.app_context():
+        found = {sid: (int(b), int(o)) for sid, b, o in db.session.execute(sa.text(sql))}
+        db.session.remove()
+    return found
+
+
 def test_a_downgrade_that_would_drop_data_is_refused_without_force(scratch, caplog):
     app = _with_demo(_upgraded(scratch("guarded")))
-    before = _counts(app)
+    before = _kept_counts(app)
+    positions = _final_positions(app, "SELECT smelter_id, built_tpa, operating_tpa FROM smelter_months "
+                                      "WHERE is_last")
+    # 0004's projection is derived from the filings: dropping it loses nothing, and the fixed deltas
+    # it brings back give the same final positions.
+    assert _cli(app, "db", "downgrade").exit_code == 0
+    assert _revision(app) == "0003"
+    assert _final_positions(app, "SELECT s.id, s.baseline_built_tpa + COALESCE(SUM(f.built_delta_tpa), 0), "
+                                 "s.baseline_operating_tpa + COALESCE(SUM(f.operating_delta_tpa), 0) "
+                                 "FROM smelters s LEFT JOIN filings f ON f.smelter_id = s.id "
+                                 "AND f.status = 'approved' GROUP BY s.id") == positions
+
     refused = _cli(app, "db", "downgrade")
     assert refused.exit_code == 1
     # Flask-Migrate logs the refusal rather than printing it
     assert "would drop data: users.session_version" in caplog.text and "-x force" in caplog.text
-    assert (_revision(app), _counts(app)) == (head_revision(), before)
+    assert (_revision(app), _kept_counts(app)) == ("0003", before)
 
     assert _cli(app, "db", "downgrade", "-x", "force").exit_code == 0
     assert _revision(app) == "0002"

@@ -9,12 +9,14 @@ import sqlalchemy as sa
 
 from registry import months
 from registry.auth.models import User
+from registry.capacity.checks import check_baseline
+from registry.capacity.models import SmelterMonth
+from registry.capacity.projection import verify
 from registry.caps.models import BASES, SCOPES, Cap
 from registry.extensions import db
 from registry.filings import workflow
 from registry.filings.models import APPROVED, CLOSURE, KINDS, STATUSES, SUBMITTED, Filing
 from registry.filings.services import create_filing
-from registry.ledger import nominal_deltas, position_at
 from registry.members.models import Enterprise, Smelter
 from registry.problems import Conflict, RuleBroken
 from registry.replacement.models import FilingReplacement, Indicator
@@ -31,22 +33,10 @@ def _seed(spec: ScaleSpec = SMALL) -> dict:
     return counts
 
 
-def _month_positions() -> sa.Select:
-    """Each smelter's built and operating capacity at the end of every month with approved filings."""
-    by_month = (
-        sa.select(Filing.smelter_id, Filing.effective_month,
-                  sa.func.sum(Filing.built_delta_tpa).label("built"),
-                  sa.func.sum(Filing.operating_delta_tpa).label("operating"))
-        .where(Filing.status == APPROVED)
-        .group_by(Filing.smelter_id, Filing.effective_month)
-        .subquery()
-    )
-    window = {"partition_by": by_month.c.smelter_id, "order_by": by_month.c.effective_month}
-    return sa.select(
-        by_month.c.smelter_id, by_month.c.effective_month,
-        (Smelter.baseline_built_tpa + sa.func.sum(by_month.c.built).over(**window)).label("built"),
-        (Smelter.baseline_operating_tpa + sa.func.sum(by_month.c.operating).over(**window)).label("operating"),
-    ).join(Smelter, Smelter.id == by_month.c.smelter_id)
+def _broken_months() -> list:
+    """Smelter-months of the projection with operating above built or below zero."""
+    return db.session.execute(sa.select(SmelterMonth.smelter_id, SmelterMonth.month).where(sa.or_(
+        SmelterMonth.operating_tpa < 0, SmelterMonth.operating_tpa > SmelterMonth.built_tpa))).all()
 
 
 def test_command_writes_the_counts_asked_for_and_refuses_a_second_run(app):
@@ -79,13 +69,10 @@ def test_command_writes_the_counts_asked_for_and_refuses_a_second_run(app):
 
 def test_approved_filings_never_leave_a_month_with_operating_above_built_or_below_zero(ctx):
     _seed()
-    positions = _month_positions().subquery()
-    broken = db.session.execute(
-        sa.select(positions).where(sa.or_(positions.c.operating < 0, positions.c.operating > positions.c.built))
-    ).all()
-    assert broken == []
-    checked = db.session.scalar(sa.select(sa.func.count()).select_from(positions))
+    assert _broken_months() == []
+    checked = db.session.scalar(sa.select(sa.func.count()).select_from(SmelterMonth))
     assert checked > 300  # many smelter-months were checked, not an empty ledger
+    assert verify() == []  # the projection written at the end is the engine's replay of the filings
 
 
 def test_every_kind_status_scope_and_basis_is_there(ctx):
@@ -101,24 +88,13 @@ def test_every_kind_status_scope_and_basis_is_there(ctx):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Enterprise)) == SMALL.enterprises
 
 
-def test_deltas_are_what_approval_would_fix_closures_taking_idle_capacity_first(ctx):
+def test_the_generated_ledger_passes_every_position_rule_of_the_engine(ctx):
     _seed()
-    approved = db.session.scalars(sa.select(Filing).where(Filing.status == APPROVED)).all()
-    per_month: dict[tuple[int, str], int] = {}
-    for filing in approved:
-        key = (filing.smelter_id, filing.effective_month)
-        per_month[key] = per_month.get(key, 0) + 1
-    closures_checked = 0
-    for filing in approved:
-        if filing.kind != CLOSURE:
-            assert (filing.built_delta_tpa, filing.operating_delta_tpa) == nominal_deltas(
-                filing.kind, filing.capacity_tpa)
-        elif per_month[(filing.smelter_id, filing.effective_month)] == 1:
-            idle = position_at(filing.smelter, months.add(filing.effective_month, -1)).idle_tpa
-            assert filing.built_delta_tpa == -filing.capacity_tpa
-            assert filing.operating_delta_tpa == -max(0, filing.capacity_tpa - idle)
-            closures_checked += 1
-    assert closures_checked >= 5
+    for smelter in db.session.scalars(sa.select(Smelter)):
+        check_baseline(smelter)  # raises on the first month that breaks a rule
+    closures = db.session.scalar(sa.select(sa.func.count()).select_from(Filing).where(
+        Filing.status == APPROVED, Filing.kind == CLOSURE))
+    assert closures >= 5
 
 
 def test_closures_create_indicators_and_new_capacity_consumes_them(ctx):
@@ -137,8 +113,8 @@ def test_closures_create_indicators_and_new_capacity_consumes_them(ctx):
 def test_the_same_seed_gives_the_same_data_set(ctx):
     def digest() -> str:
         rows = db.session.execute(sa.select(
-            Filing.id, Filing.smelter_id, Filing.kind, Filing.capacity_tpa, Filing.effective_month, Filing.status,
-            Filing.built_delta_tpa, Filing.operating_delta_tpa).order_by(Filing.id)).all()
+            Filing.id, Filing.smelter_id, Filing.kind, Filing.capacity_tpa, Filing.effective_month,
+            Filing.status).order_by(Filing.id)).all()
         return hashlib.sha256(repr(rows).encode()).hexdigest()
 
     _seed()
@@ -146,8 +122,8 @@ def test_the_same_seed_gives_the_same_data_set(ctx):
     with pytest.raises(Conflict):
         generate(SMALL)
     db.session.rollback()
-    for table in ("filing_replacements", "indicators", "monthly_returns", "caps", "filings", "users", "smelters",
-                  "enterprises"):
+    for table in ("smelter_months", "filing_replacements", "indicators", "monthly_returns", "caps", "filings",
+                  "users", "smelters", "enterprises"):
         db.session.execute(db.metadata.tables[table].delete())
     db.session.commit()
     generate(SMALL)
@@ -171,12 +147,12 @@ def test_the_product_keeps_working_on_the_generated_data(ctx):
             outcomes.add(refusal.rule)
     assert outcomes
     db.session.commit()
-    broken = db.session.execute(sa.select(_month_positions().subquery()).where(sa.text("operating > built"))).all()
-    assert broken == []
+    assert _broken_months() == []
+    assert verify() == []  # each approval kept the projection in step
 
 
 def test_summary_caps_agree_with_cap_usage_on_the_scale_data(ctx):
-    from registry.caps.usage import usage_series
+    from registry.capacity.usage import cap_usage
     from registry.summaries.services import build_summary
 
     _seed()
@@ -184,5 +160,5 @@ def test_summary_caps_agree_with_cap_usage_on_the_scale_data(ctx):
         rows = build_summary(month)["caps"]
         assert rows
         for row in rows:
-            usage = usage_series(db.session.get(Cap, row["cap_id"]), month, month)[0]
+            usage = cap_usage(db.session.get(Cap, row["cap_id"]), month, month)[0]
             assert (row["usage_tpa"], row["pending_tpa"]) == (usage.approved_tpa, usage.pending_tpa), row

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from registry.capacity.positions import position_at
 from registry.extensions import db
-from registry.ledger import position_at
 from registry.members.models import Smelter
 from registry.summaries.services import build_summary
 from tests import summary_world

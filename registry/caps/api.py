@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
+from registry.capacity.usage import usage_report
 from registry.caps import services
 from registry.caps.schemas import (
     CapFilter,
@@ -14,7 +15,6 @@ from registry.caps.schemas import (
     UsageOut,
     UsageRange,
 )
-from registry.caps.usage import usage_report
 from registry.messages import Template
 from registry.months import count
 from registry.permissions import roles_required

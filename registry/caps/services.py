@@ -10,18 +10,11 @@ from flask import current_app
 
 from registry import months
 from registry.audit.services import audited_fields, record
+from registry.capacity.checks import Effect, approval_effect, smelter_rows
+from registry.capacity.usage import Usage, cap_usage, is_surge, national_additions, status_for
 from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, NATIONAL, PROVINCE, Cap
-from registry.caps.usage import (
-    Usage,
-    basis_delta,
-    is_surge,
-    national_additions,
-    status_for,
-    usage_series,
-)
 from registry.extensions import db
 from registry.filings.models import SUBMITTED, Filing
-from registry.ledger import approval_deltas
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
 from registry.permissions import enterprise_scope
@@ -147,17 +140,17 @@ def affected_months(cap: Cap, filing: Filing) -> tuple[str, str] | None:
 
 @dataclass(frozen=True)
 class CapImpact:
-    """What approving a filing does to one cap, in the cap's worst affected month."""
+    """What approving a filing does to one cap, in the month where the cap ends highest."""
 
     cap: Cap
-    delta_tpa: int
-    month: str | None = None  # None: the filing changes no month of the cap's usage
+    delta_tpa: int  # the filing's addition to the cap's basis in that month
+    month: str | None = None  # None: the filing adds to no month of the cap's period
     usage_tpa: int | None = None  # approved usage there before the approval
     resulting_tpa: int | None = None
 
     @property
     def refused(self) -> bool:
-        """Only a filing that adds to the cap can be refused; reductions always pass."""
+        """Only a month the filing adds to can be refused; reductions always pass."""
         return self.delta_tpa > 0 and self.resulting_tpa is not None and self.resulting_tpa > self.cap.limit_tpa
 
     @property
@@ -165,31 +158,35 @@ class CapImpact:
         return max(0, (self.resulting_tpa or 0) - self.cap.limit_tpa)
 
 
-def cap_impact(cap: Cap, filing: Filing, deltas: tuple[int, int], usage=None) -> CapImpact:
-    """The filing's effect on ``cap`` where the cap's usage is highest (the earliest such month).
+def cap_impact(cap: Cap, filing: Filing, effect: Effect, usage=None) -> CapImpact:
+    """The filing's effect on ``cap`` in the month of the cap's period it adds to that ends highest.
 
     ``usage(first, last)`` gives the cap's series for those months; by default
-    it is queried, a preview of many filings passes one read per cap.
+    it is queried, a preview of many filings passes one read per cap. A month
+    the filing adds nothing to (a restart's capacity taken by a later
+    closure) cannot be refused for it.
     """
-    delta = basis_delta(cap.basis, filing, deltas)
-    months = affected_months(cap, filing)
-    if months is None or delta == 0:
-        return CapImpact(cap, delta)
-    series = usage(*months) if usage is not None else usage_series(cap, *months)
-    worst = max(series, key=lambda u: u.approved_tpa)  # max keeps the first
+    span = affected_months(cap, filing)
+    if span is None:
+        return CapImpact(cap, effect.delta(cap.basis, filing.effective_month))
+    series = usage(*span) if usage is not None else cap_usage(cap, *span)
+    changed = [(u, effect.delta(cap.basis, u.month)) for u in series]
+    changed = [(u, d) for u, d in changed if d != 0]
+    if not changed:
+        return CapImpact(cap, 0)
+    adding = [(u, d) for u, d in changed if d > 0]
+    worst, delta = max(adding or changed, key=lambda pair: pair[0].approved_tpa + pair[1])  # keeps the first
     return CapImpact(cap, delta, worst.month, worst.approved_tpa, worst.approved_tpa + delta)
 
 
-def check_caps(smelter: Smelter, filing: Filing, deltas: tuple[int, int]) -> None:
+def check_caps(smelter: Smelter, filing: Filing, effect: Effect) -> None:
     """Refuse a filing that would push any covering cap above its limit in any month.
 
     Filings that only lower capacity always pass. The caps are locked first
     (by id), so the usage read below cannot change before the approval commits.
     """
     for cap in covering_caps(smelter, lock=True):
-        if basis_delta(cap.basis, filing, deltas) <= 0:
-            continue
-        impact = cap_impact(cap, filing, deltas)
+        impact = cap_impact(cap, filing, effect)
         if impact.refused:
             raise CapExceeded(
                 cap_id=cap.id, cap_name=cap.name, basis=cap.basis, month=impact.month,
@@ -210,12 +207,13 @@ def approval_preview(filing: Filing) -> list[dict]:
 def approval_previews(filings: list[Filing]) -> dict[int, list[dict]]:
     """:func:`approval_preview` for a queue of filings: one usage read per cap, not per filing."""
     caps_of: dict[int, list[Cap]] = {}
+    rows_of: dict[int, list] = {}  # smelter id -> its projection rows
     series_of: dict[int, dict[str, Usage]] = {}
 
     def usage_of(cap: Cap):
         def usage(first: str, last: str) -> list[Usage]:
             if cap.id not in series_of:
-                series_of[cap.id] = {u.month: u for u in usage_series(cap, cap.period_from, cap.period_to)}
+                series_of[cap.id] = {u.month: u for u in cap_usage(cap, cap.period_from, cap.period_to)}
             return [series_of[cap.id][month] for month in months.span(first, last)]
         return usage
 
@@ -227,8 +225,10 @@ def approval_previews(filings: list[Filing]) -> dict[int, list[dict]]:
         smelter = filing.smelter
         if smelter.id not in caps_of:
             caps_of[smelter.id] = covering_caps(smelter)
-        deltas = approval_deltas(smelter, filing)
-        previews[filing.id] = [_preview_row(cap_impact(cap, filing, deltas, usage_of(cap)))
+        if smelter.id not in rows_of:
+            rows_of[smelter.id] = smelter_rows(smelter)
+        effect = approval_effect(smelter, filing, check=False, rows=rows_of[smelter.id])
+        previews[filing.id] = [_preview_row(cap_impact(cap, filing, effect, usage_of(cap)))
                                for cap in caps_of[smelter.id]]
     return previews
 

@@ -6,8 +6,8 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry.capacity.usage import STATUS_ORDER, usage_report
 from registry.caps.services import caps_for, get_cap
-from registry.caps.usage import STATUS_ORDER, usage_report
 from registry.extensions import db
 from registry.members.models import Enterprise
 from registry.ui.charts import line_chart, svg_response

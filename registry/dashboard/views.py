@@ -7,12 +7,12 @@ from flask import render_template
 from flask_login import current_user
 
 from registry import months
+from registry.capacity.positions import positions_at
+from registry.capacity.usage import STATUS_ORDER, usage_report
 from registry.caps.services import caps_for, surge_status
-from registry.caps.usage import STATUS_ORDER, usage_report
 from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, SUBMITTED, Filing
 from registry.filings.services import filings_for
-from registry.ledger import positions_at
 from registry.members.services import smelters_for
 from registry.ui.pages import bp
 

@@ -38,11 +38,10 @@ MAX_CAPACITY_TPA = 10_000_000
 class Filing(db.Model):
     """A smelter's plan, moving through the review workflow.
 
-    ``built_delta_tpa`` and ``operating_delta_tpa`` are the filing's effect on
-    the smelter's position. They are fixed when the filing is approved (a
-    closure's split between idle and operating capacity depends on the
-    position then), so positions and cap usage are plain SQL sums over
-    approved filings: the approved filings are the ledger.
+    The approved filings are the ledger: kind, capacity and month say all a
+    filing does. Its effect on positions is not stored here; it depends on
+    the other filings (a closure takes idle capacity first, whenever that
+    idle capacity was approved), and ``registry.capacity`` replays it.
     """
 
     __tablename__ = "filings"
@@ -66,8 +65,6 @@ class Filing(db.Model):
     decision_note: Mapped[str | None] = mapped_column(Text)
     cell_count: Mapped[int | None]
     cell_amperage_ka: Mapped[int | None]
-    built_delta_tpa: Mapped[int] = mapped_column(default=0)
-    operating_delta_tpa: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[dt.datetime | None]
     decided_at: Mapped[dt.datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

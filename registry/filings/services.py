@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from registry.audit.services import audited_fields, record
 from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
-from registry.ledger import nominal_deltas
 from registry.members.models import Smelter
 from registry.messages import Template
 from registry.permissions import ensure_visible, enterprise_scope, require_role
@@ -104,7 +103,6 @@ def create_filing(data: dict[str, Any], user) -> Filing:
     filing = Filing(**data, status=DRAFT, created_by=user.id)
     filing.smelter = smelter
     _check_rules(filing, smelter)
-    filing.built_delta_tpa, filing.operating_delta_tpa = nominal_deltas(filing.kind, filing.capacity_tpa)
     db.session.add(filing)
     db.session.flush()
     set_replacements(filing, replacements)
@@ -124,7 +122,6 @@ def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
         setattr(filing, name, value)
     _check_rules(filing, filing.smelter)
     set_replacements(filing, replacements)
-    filing.built_delta_tpa, filing.operating_delta_tpa = nominal_deltas(filing.kind, filing.capacity_tpa)
     filing.version += 1
     db.session.flush()
     record(user, "filing", filing.id, "update", before=before, after=_audited(filing))

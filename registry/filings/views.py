@@ -13,6 +13,7 @@ from flask_login import current_user
 from registry import labels
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
+from registry.capacity.positions import position_at
 from registry.caps.services import approval_preview
 from registry.errors import settle_refusal
 from registry.extensions import db
@@ -22,7 +23,6 @@ from registry.filings.forms import FilingFilterForm, FilingForm
 from registry.filings.models import KINDS, STATUSES, Filing
 from registry.filings.schemas import FilingFilter, FilingIn, FilingPatch, TransitionIn
 from registry.formatting import is_chinese
-from registry.ledger import position_at
 from registry.members.models import Enterprise
 from registry.members.services import enterprises_for, smelters_for
 from registry.permissions import require_role

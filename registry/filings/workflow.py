@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from registry.audit.services import audited_fields, record
+from registry.capacity.projection import record_transition
 from registry.db import utcnow
 from registry.extensions import db
 from registry.filings.models import (
@@ -79,6 +80,7 @@ def transition(filing_id: int, action: str, actor, note: str | None = None) -> F
     if check is not None:
         check(filing, actor)
     filing.status = spec.target
+    record_transition(filing, before["status"], spec.target)  # the projection, in this transaction
     now = utcnow()
     if action == "submit":
         filing.submitted_at = now

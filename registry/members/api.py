@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
-from registry.ledger import positions_by_month
+from registry.capacity.positions import positions_by_month
 from registry.members import services
 from registry.members.schemas import (
     EnterpriseIn,

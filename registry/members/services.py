@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from registry.audit.services import audited_fields, record
 from registry.auth.services import ALREADY_REGISTERED
+from registry.capacity.checks import check_baseline
+from registry.capacity.projection import rebuild_smelter
 from registry.extensions import db
 from registry.filings.models import Filing
-from registry.ledger import check_ledger
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
 from registry.permissions import ensure_visible, enterprise_scope, get_visible
@@ -125,7 +126,10 @@ def update_smelter(smelter: Smelter, data: dict[str, Any], actor) -> Smelter:
     for name, value in data.items():
         setattr(smelter, name, value)
     _check_baseline(smelter)
-    check_ledger(smelter)
+    check_baseline(smelter)
     db.session.flush()
+    if before["baseline_month"] != smelter.baseline_month or before["baseline_built_tpa"] != \
+            smelter.baseline_built_tpa or before["baseline_operating_tpa"] != smelter.baseline_operating_tpa:
+        rebuild_smelter(smelter)  # every month of the projection starts from the baseline
     record(actor, "smelter", smelter.id, "update", before=before, after=audited_fields(smelter, SMELTER_FIELDS))
     return smelter

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry import months
+from registry.capacity.positions import positions_at, positions_by_month
 from registry.extensions import db
 from registry.filings.models import Filing
-from registry.ledger import positions_at, positions_by_month
 from registry.members.models import Enterprise, Smelter
 from registry.members.services import get_smelter, smelters_for
 from registry.ui.charts import line_chart, svg_response

@@ -1,12 +1,12 @@
-"""A month's compliance summary, computed from the ledger in a constant number of queries.
+"""A month's compliance summary, computed from the projection in a constant number of queries.
 
-One grouped query over the filings gives every smelter's approved position
-at the end of the month, its additions and reductions in the month and its
-pending changes; the latest return revision of each smelter joins in as a
-grouped subquery. Each active cap's usage is summed from those smelter rows
-(the figures ``registry.caps.usage`` would give), so the caps cost no further
-pass over the filings. Python only walks the smelter rows (about 500), never
-the filings.
+One query reads every smelter's row of the month from the projection
+(``registry.capacity``): its approved position, its additions and reductions
+in the month and its pending changes; the latest return revision of each
+smelter joins in as a grouped subquery. Each active cap's usage is summed
+from those smelter rows (the figures ``registry.capacity.usage`` gives), so
+the caps cost no further query. Nothing here reads the filings: the cost is
+the number of smelters, not the length of the ledger.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from registry.capacity.positions import at_month
+from registry.capacity.usage import OK, status_for
 from registry.caps.models import BUILT, ENTERPRISE, NATIONAL, OPERATING, PROVINCE, Cap
-from registry.caps.usage import OK, status_for
 from registry.extensions import db
-from registry.filings.models import ADDITION_KINDS, APPROVED, CLOSURE, CURTAILMENT, SUBMITTED, Filing
 from registry.members.models import Enterprise, Smelter
 from registry.returns.models import MonthlyReturn, due_date
 from registry.returns.services import is_overdue, latest_revisions
@@ -31,32 +31,23 @@ CAPACITY_FIELDS = ("built_tpa", "operating_tpa", "idle_tpa", "additions_tpa", "r
 REPORTED_FIELDS = ("reported_operating_tpa", "production_t")
 
 
-def _month_sum(condition, value) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
-
-
 def _ledger(month: str) -> sa.Subquery:
-    """Per smelter: approved deltas up to ``month``, and the month's additions, reductions, pending."""
-    approved = Filing.status == APPROVED
-    this_month = Filing.effective_month == month
-    return (
-        sa.select(
-            Filing.smelter_id,
-            _month_sum(approved, Filing.built_delta_tpa).label("built"),
-            _month_sum(approved, Filing.operating_delta_tpa).label("operating"),
-            _month_sum(sa.and_(approved, this_month, Filing.kind.in_(ADDITION_KINDS)),
-                       Filing.capacity_tpa).label("additions"),
-            _month_sum(sa.and_(approved, this_month, Filing.kind.in_((CURTAILMENT, CLOSURE))),
-                       Filing.capacity_tpa).label("reductions"),
-            _month_sum(sa.and_(Filing.status == SUBMITTED, this_month, Filing.kind.in_(ADDITION_KINDS)),
-                       Filing.capacity_tpa).label("pending_additions"),
-            _month_sum(Filing.status == SUBMITTED, Filing.built_delta_tpa).label("pending_built"),
-            _month_sum(Filing.status == SUBMITTED, Filing.operating_delta_tpa).label("pending_operating"),
-        )
-        .where(Filing.status.in_((APPROVED, SUBMITTED)), Filing.effective_month <= month)
-        .group_by(Filing.smelter_id)
-        .subquery("ledger")
-    )
+    """Per smelter: the position at the end of ``month``, the month's additions, reductions, pending."""
+    rows = at_month(month)
+
+    def in_month(value):  # a carried-forward row's flows took effect in an earlier month
+        return sa.case((rows.c.in_month, value), else_=0)
+
+    return sa.select(
+        rows.c.smelter_id,
+        rows.c.built_tpa.label("built"),
+        rows.c.operating_tpa.label("operating"),
+        in_month(rows.c.restart_tpa + rows.c.new_tpa).label("additions"),
+        in_month(rows.c.curtail_tpa + rows.c.closure_tpa).label("reductions"),
+        in_month(rows.c.pending_restart_tpa + rows.c.pending_new_tpa).label("pending_additions"),
+        (rows.c.pending_built_tpa - rows.c.built_tpa).label("pending_built"),
+        (rows.c.pending_operating_tpa - rows.c.operating_tpa).label("pending_operating"),
+    ).subquery("ledger")
 
 
 def _smelter_rows(month: str) -> list[sa.Row]:
@@ -67,8 +58,8 @@ def _smelter_rows(month: str) -> list[sa.Row]:
         sa.select(
             Smelter.id, Smelter.name, Smelter.province, Smelter.enterprise_id,
             Enterprise.name.label("enterprise_name"), Enterprise.uscc, Enterprise.active.label("enterprise_active"),
-            (Smelter.baseline_built_tpa + sa.func.coalesce(ledger.c.built, 0)).label("built"),
-            (Smelter.baseline_operating_tpa + sa.func.coalesce(ledger.c.operating, 0)).label("operating"),
+            sa.func.coalesce(ledger.c.built, Smelter.baseline_built_tpa).label("built"),
+            sa.func.coalesce(ledger.c.operating, Smelter.baseline_operating_tpa).label("operating"),
             sa.func.coalesce(ledger.c.additions, 0).label("additions"),
             sa.func.coalesce(ledger.c.reductions, 0).label("reductions"),
             sa.func.coalesce(ledger.c.pending_additions, 0).label("pending_additions"),
@@ -138,7 +129,7 @@ def _scope_totals(rows: list[sa.Row]) -> dict[tuple[str, Any], tuple[int, ...]]:
     """Per cap scope (national, each province, each enterprise): the smelter rows' figures summed.
 
     Figures: built, operating, additions, and each with pending filings too;
-    the same as ``registry.caps.usage`` gives for the month.
+    the same as ``registry.capacity.usage`` gives for the month.
     """
     totals: dict[tuple[str, Any], list[int]] = {}
     for row in rows:
