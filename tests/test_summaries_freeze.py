@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from registry.audit.models import AuditEvent
 from registry.extensions import db
 from registry.months import current
+from registry.summaries import snapshots
 from registry.summaries.models import SummarySnapshot
 from tests import summary_world
 from tests.api_helpers import assert_problem
@@ -130,3 +131,23 @@ def test_downloads_of_a_closed_month_carry_its_hash(world, setup, api_as):
     response = admin.get(URL + ".csv")
     assert response.headers["X-Summary-SHA256"] == sha
     assert f"summary-{MONTH}-r1.csv" in response.headers["Content-Disposition"]
+
+
+def test_an_unchanged_closed_month_is_served_without_building_its_summary(app, world, setup, api_as,
+                                                                           monkeypatch, factory):
+    admin = api_as(world.admin)
+    assert admin.post(URL + "/close").status_code == 201
+    frozen = admin.get(URL).json
+    built = []
+    real = snapshots.build_summary
+    monkeypatch.setattr(snapshots, "build_summary", lambda *a, **k: built.append(a) or real(*a, **k))
+    assert admin.get(URL).json == frozen
+    assert admin.get(URL + ".csv").status_code == 200
+    assert built == []  # served from the frozen revision
+
+    # a later approval that changes the month: the live figures are built, and show as amendments
+    factory.filing(world.smelter_a, world.filer_a, capacity_tpa=10_000, effective_month=MONTH, status="approved")
+    amended = admin.get(URL).json
+    assert built and amended["amendments"]["changed"] is True
+    assert amended["totals"] == frozen["totals"]  # the frozen figures themselves never move
+    assert amended["amendments"]["totals"]["operating_tpa"]["delta"] == 10_000

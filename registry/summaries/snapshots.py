@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from registry.audit.models import AuditEvent
 from registry.audit.services import record
 from registry.caps.models import Cap
 from registry.caps.services import caps_for
@@ -26,6 +27,7 @@ from registry.months import current
 from registry.permissions import enterprise_scope, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.roles import ADMIN
+from registry.returns.models import due_date
 from registry.summaries.models import SummarySnapshot
 from registry.summaries.services import build_summary
 
@@ -155,15 +157,38 @@ def _envelope(snapshot: SummarySnapshot) -> dict[str, Any]:
             "closed_by": snapshot.closed_by, "note": snapshot.note}
 
 
+def changed_since(snapshot: SummarySnapshot, today: dt.date) -> bool:
+    """Whether the live figures may differ from the revision (two index lookups, no summary).
+
+    Every change of state records an audit event in its transaction, so a
+    later event other than a summary's own is one way; the other is time: a
+    return not yet due when the month was closed is missing once the due date passes.
+    """
+    if snapshot.closed_at.astimezone(dt.UTC).date() <= due_date(snapshot.month) < today:
+        return True
+    stored = db.session.scalar(sa.select(AuditEvent.id).where(
+        AuditEvent.entity_type == "summary", AuditEvent.entity_id == snapshot.id))
+    if stored is None:  # a revision from before events were kept with it: compare to be safe
+        return True
+    return db.session.scalar(sa.select(sa.literal(True)).where(
+        AuditEvent.id > stored, AuditEvent.entity_type != "summary").limit(1)) is not None
+
+
 def summary_for(user, month: str, today: dt.date | None = None) -> dict[str, Any]:
-    """The month as ``user`` may see it: frozen plus amendments once closed, else live."""
+    """The month as ``user`` may see it: frozen plus amendments once closed, else live.
+
+    A closed month is served from its frozen revision; the live figures are
+    built only when something changed since, to list the amendments.
+    """
     existing = revisions(month)
-    live = build_summary(month, today)
     if not existing:
+        live = build_summary(month, today)
         body = {**live, "closed": False, "sha256": None, "revision": None, "closed_at": None,
                 "closed_by": None, "note": None, "amendments": None}
     else:
         frozen = json.loads(existing[-1].canonical_json)
+        changed = changed_since(existing[-1], today or dt.datetime.now(dt.UTC).date())
+        live = build_summary(month, today) if changed else frozen
         body = {**frozen, **_envelope(existing[-1]), "amendments": amendments(frozen, live)}
     return visible_part(user, body)
 
