@@ -44,20 +44,14 @@ FROM rows
 """)
 
 # Approved and pending usage of a national operating-capacity cap from the projection: the
-# smelters' rows of each month, plus each smelter whose rows end earlier, carried forward.
-NATIONAL_OPERATING_USAGE = """
-WITH wanted(month) AS (VALUES {months}),
-exact AS (
-  SELECT month, SUM(operating_tpa) AS approved, SUM(pending_operating_tpa) AS pending
-  FROM smelter_months WHERE month BETWEEN :first AND :last GROUP BY month
-), carried AS (
-  SELECT w.month, SUM(s.operating_tpa) AS approved, SUM(s.pending_operating_tpa) AS pending
-  FROM wanted w JOIN smelter_months s ON s.is_last AND s.month < w.month GROUP BY w.month
-)
-SELECT w.month, COALESCE(e.approved, 0) + COALESCE(c.approved, 0), COALESCE(e.pending, 0) + COALESCE(c.pending, 0)
-FROM wanted w LEFT JOIN exact e ON e.month = w.month LEFT JOIN carried c ON c.month = w.month
-ORDER BY w.month
-"""
+# smelters' rows of each month, plus (by month) the last rows of smelters whose rows end earlier.
+NATIONAL_OPERATING_USAGE = sa.text("""
+SELECT month, SUM(operating_tpa), SUM(pending_operating_tpa), 0 AS carried
+FROM smelter_months WHERE month BETWEEN :first AND :last GROUP BY month
+UNION ALL
+SELECT month, SUM(operating_tpa), SUM(pending_operating_tpa), 1
+FROM smelter_months WHERE is_last AND month < :last GROUP BY month
+""")
 
 
 def summary_totals(conn, month: str, overdue: bool) -> dict[str, int]:
@@ -68,6 +62,15 @@ def summary_totals(conn, month: str, overdue: bool) -> dict[str, int]:
 
 def national_operating_usage(conn, first: str, last: str) -> list[tuple[str, int, int]]:
     """(month, approved, pending) for each month ``first``..``last``, in one query."""
-    wanted = ", ".join(f"('{month}')" for month in months.span(first, last))  # months are YYYY-MM: no quoting
-    query = sa.text(NATIONAL_OPERATING_USAGE.format(months=wanted))
-    return [(m, int(a), int(p)) for m, a, p in conn.execute(query, {"first": first, "last": last})]
+    exact, ends = {}, []
+    for month, approved, pending, carried in conn.execute(NATIONAL_OPERATING_USAGE, {"first": first, "last": last}):
+        if carried:
+            ends.append((month, int(approved), int(pending)))
+        else:
+            exact[month] = (int(approved), int(pending))
+    out = []
+    for month in months.span(first, last):
+        here = exact.get(month, (0, 0))
+        gone = [(a, p) for m, a, p in ends if m < month]  # rows ended before: carried forward
+        out.append((month, here[0] + sum(a for a, _ in gone), here[1] + sum(p for _, p in gone)))
+    return out

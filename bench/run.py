@@ -35,8 +35,8 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgr
 SECRET = "bench-only-not-secret"  # noqa: S105 - a throwaway server on loopback
 FULL = {"sizes": (2_000, 200_000), "members": (100, 500, 120), "duration": 10, "connections": 4, "repeat": 7}
 SMOKE = {"sizes": (200, 2_000), "members": (5, 20, 24), "duration": 1, "connections": 2, "repeat": 3}
-TARGETS = (  # (name, figure, comparison, limit): from issue 6
-    ("list throughput vs bare", "list_vs_bare", ">=", 0.40),
+TARGETS = (  # (name, figure, comparison, limit): issue 6, and issue 11 (growth, the hand-written list)
+    ("list throughput vs hand-written", "list_vs_handwritten", ">=", 0.50),
     ("summary at large vs small", "summary_growth", "<=", 3.0),
     ("summary vs SQL floor", "summary_vs_floor", "<=", 2.0),
     ("usage at large vs small", "usage_growth", "<=", 3.0),
@@ -143,10 +143,15 @@ def http_figures(url: str, setup: dict[str, str], duration: int, connections: in
         out["post"] = load.wrk(server.base + "/api/v1/filings", duration, connections, setup["filer_token"],
                                body=setup["post_body"])
         out["worker_peak_rss_mb"] = server.peak_rss_mb()
+    with load.gunicorn("bench.handwritten:app", {"DATABASE_URL": url}, "/filings") as server:
+        target = server.base + "/filings"
+        warm(target, setup["reviewer_token"])
+        out["handwritten_list"] = load.wrk(target, duration, connections, setup["reviewer_token"])
     bare()
     out["bare"] = {"runs": bare_runs, "rps": round(statistics.mean(r["rps"] for r in bare_runs), 1)}
-    for name in ("list", "usage", "post"):
+    for name in ("list", "usage", "post", "handwritten_list"):
         out[name]["vs_bare"] = round(out[name]["rps"] / out["bare"]["rps"], 3)
+    out["list"]["vs_handwritten"] = round(out["list"]["rps"] / out["handwritten_list"]["rps"], 3)
     return out
 
 
@@ -157,6 +162,7 @@ def derive(small: dict[str, Any], large: dict[str, Any], http: dict[str, Any]) -
 
     return {
         "list_vs_bare": http["list"]["vs_bare"], "usage_vs_bare": http["usage"]["vs_bare"],
+        "list_vs_handwritten": http["list"]["vs_handwritten"],
         "post_vs_bare": http["post"]["vs_bare"],
         "summary_growth": ratio(large["summary_ms"], small["summary_ms"]),
         "summary_vs_floor": ratio(large["summary_ms"], large["summary_floor_ms"]),
@@ -214,7 +220,7 @@ def print_table(results: dict[str, Any]) -> None:
         http = data["http"]
         print(f"\n{'HTTP at ' + format(sizes[-1], ',') + ' filings':28}{'req/s':>10}{'vs bare':>10}"
               f"{'p50 ms':>10}{'p99 ms':>10}{'failed':>8}")
-        for name in ("bare", "list", "usage", "post"):
+        for name in ("bare", "handwritten_list", "list", "usage", "post"):
             row = http[name] if name != "bare" else {"rps": http["bare"]["rps"], "vs_bare": 1.0,
                                                      "p50_ms": http["bare"]["runs"][0]["p50_ms"],
                                                      "p99_ms": http["bare"]["runs"][0]["p99_ms"], "failed": 0}

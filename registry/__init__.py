@@ -14,7 +14,7 @@ from registry import models as _schema  # noqa: F401  (every table, for Alembic)
 from registry.audit.api import blp as audit
 from registry.auth import admin as _user_admin  # noqa: F401  (the views modules attach their pages to ``pages``)
 from registry.auth import views as _auth_pages  # noqa: F401
-from registry.auth.gate import require_api_token, require_login
+from registry.auth.gate import note_token_used, require_api_token, require_login
 from registry.caps import admin as _cap_admin  # noqa: F401
 from registry.caps import views as _cap_pages  # noqa: F401
 from registry.caps.api import blp as caps
@@ -123,6 +123,7 @@ def register_hooks(app: Flask) -> None:
     app.before_request(_serialise_writers)
     app.before_request(require_login)  # pages: a session, else the sign-in page
     app.before_request(require_api_token)  # API: a bearer token, else 401
+    app.teardown_request(note_token_used)  # the token's last use, once the request's transaction ended
     app.before_request(require_json_body)
     app.before_request(refuse_unknown_query_parameters)
     app.after_request(set_security_headers)

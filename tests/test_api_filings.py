@@ -147,3 +147,23 @@ def test_paging(world, api_as, factory):
     assert admin.get("/api/v1/filings?page_size=500").status_code == 200
     assert_problem(admin.get("/api/v1/filings?page_size=501"), 422, "page_size")
     assert_problem(admin.get("/api/v1/filings?page=0"), 422, "page")
+
+
+def test_the_list_page_is_each_filing_as_its_own_resource_shows_it(world, api_as, factory, app):
+    """The list builds its rows without the ORM or marshmallow: the same documents as GET /filings/{id}."""
+    from tests.test_caps_rules import cover
+
+    lines = cover(factory, world, "a", 130_000)
+    factory.filing(world.smelter_a, world.filer_a, kind="new_capacity", capacity_tpa=100_000,
+                   replacements=lines, status="submitted")
+    factory.filing(world.smelter_b, world.filer_b, status="rejected")
+    factory.filing(world.smelter_a, world.filer_a, notes="多行\n备注")
+    reviewer = api_as(world.reviewer)
+    listed = reviewer.get("/api/v1/filings?page_size=10")
+    assert listed.status_code == 200
+    assert pagination(listed)["total"] == len(listed.json) == 4
+    for row in listed.json:
+        assert row == reviewer.get(f"/api/v1/filings/{row['id']}").json
+    assert any(row["replacements"] == lines for row in listed.json)
+    mine = api_as(world.filer_b).get("/api/v1/filings").json
+    assert [row["enterprise_id"] for row in mine] == [world.ent_b.id]

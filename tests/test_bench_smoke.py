@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_PROCESS = ("summary_ms", "summary_floor_ms", "usage_ms", "usage_floor_ms", "approval_ms")
-DERIVED = ("list_vs_bare", "usage_vs_bare", "post_vs_bare", "summary_growth", "summary_vs_floor", "usage_growth",
+DERIVED = ("list_vs_bare", "list_vs_handwritten", "usage_vs_bare", "post_vs_bare", "summary_growth", "summary_vs_floor", "usage_growth",
            "usage_vs_floor", "approval_growth", "worker_peak_rss_mb")
 
 
@@ -36,13 +36,13 @@ def test_smoke_run_on_sqlite_writes_every_metric(tmp_path):
         assert all(figures[key] > 0 for key in IN_PROCESS), figures
         assert figures["approval_outcome"] == "approved"
         assert sqlite["sizes"][size]["seed_s"] > 0
-    for name in ("bare", "list", "usage", "post"):
+    for name in ("bare", "handwritten_list", "list", "usage", "post"):
         assert sqlite["http"][name]["rps"] > 0
     for name in ("list", "usage", "post"):
         assert sqlite["http"][name]["failed"] == 0, sqlite["http"][name]
     assert len(sqlite["http"]["worker_peak_rss_mb"]) == 2
     assert set(DERIVED) <= set(sqlite["derived"])
-    assert {t["figure"] for t in sqlite["targets"]} == {"list_vs_bare", "summary_growth", "summary_vs_floor",
+    assert {t["figure"] for t in sqlite["targets"]} == {"list_vs_handwritten", "summary_growth", "summary_vs_floor",
                                                          "usage_growth", "usage_vs_floor", "approval_growth",
                                                          "worker_peak_rss_mb"}
     assert "Targets met:" in result.stdout

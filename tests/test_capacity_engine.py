@@ -91,7 +91,7 @@ def test_positions_are_the_same_in_every_approval_order(ctx, world, filings, see
             record_transition(filing, "draft", SUBMITTED)
         twins.append((smelter, rows))
     rng = random.Random(seed)
-    for smelter, rows in twins:
+    for _, rows in twins:
         for filing in rng.sample(rows, len(rows)):  # a different order for each twin
             filing.status = APPROVED
             record_transition(filing, SUBMITTED, APPROVED)

@@ -202,7 +202,7 @@ def test_refused_approval_leaves_only_its_audit_event(app, factory, world, revie
     with app.app_context():
         row = db.session.get(Filing, filing.id)
         assert (row.status, row.version, row.decided_at) == ("submitted", filing.version, None)
-        month = db.session.get(SmelterMonth, (filing.smelter_id, filing.effective_month))
+        month = db.session.get(SmelterMonth, {"smelter_id": filing.smelter_id, "month": filing.effective_month})
         assert (month.restart_tpa, month.pending_restart_tpa) == (0, filing.capacity_tpa)  # still only pending
         events = db.session.scalars(sa.select(AuditEvent).where(
             AuditEvent.entity_type == "filing", AuditEvent.entity_id == filing.id,

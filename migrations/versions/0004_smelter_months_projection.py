@@ -74,8 +74,8 @@ def _rows(bind):
 def upgrade():
     table = op.create_table(
         'smelter_months',
-        sa.Column('smelter_id', ID, nullable=False),
         sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('smelter_id', ID, nullable=False),
         *(sa.Column(name, ID, nullable=False) for name in FLOWS + tuple('pending_' + f for f in FLOWS)),
         sa.Column('built_tpa', ID, nullable=False),
         sa.Column('operating_tpa', ID, nullable=False),
@@ -83,11 +83,12 @@ def upgrade():
         sa.Column('pending_operating_tpa', ID, nullable=False),
         sa.Column('is_last', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['smelter_id'], ['smelters.id'], name=op.f('fk_smelter_months_smelter_id_smelters')),
-        sa.PrimaryKeyConstraint('smelter_id', 'month', name=op.f('pk_smelter_months')),
+        sa.PrimaryKeyConstraint('month', 'smelter_id', name=op.f('pk_smelter_months')),
+        sqlite_with_rowid=False,  # SQLite: the table is its month-first key (a period is one range)
     )
     with op.batch_alter_table('smelter_months', schema=None) as batch_op:
         batch_op.create_index('ix_smelter_months_last', ['is_last', 'month'], unique=False)
-        batch_op.create_index('ix_smelter_months_month', ['month'], unique=False)
+        batch_op.create_index('ix_smelter_months_smelter_id', ['smelter_id', 'month'], unique=False)
     rows = list(_rows(op.get_bind()))
     for start in range(0, len(rows), 5000):
         op.bulk_insert(table, rows[start:start + 5000])

@@ -6,11 +6,11 @@ the API (the API has no CSRF tokens)."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 
 from registry.auth.models import User
-from registry.auth.services import user_id_for_token
+from registry.auth.services import note_token_use, user_for_token
 from registry.extensions import db, login_manager
 from registry.problems import Unauthorized
 from registry.rest.api import is_api_request
@@ -39,8 +39,20 @@ def load_token_user(req) -> User | None:
     scheme, _, token = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user_id = user_id_for_token(token.strip())
-    return db.session.get(User, user_id) if user_id is not None else None
+    found = user_for_token(token.strip())
+    if found is None:
+        return None
+    user, stale_token_id = found
+    if stale_token_id is not None:
+        g.token_used = stale_token_id
+    return user
+
+
+def note_token_used(_error: BaseException | None = None) -> None:
+    """teardown_request: note the token's use once the request's transaction has ended."""
+    token_id = g.pop("token_used", None)
+    if token_id is not None:
+        note_token_use(token_id)
 
 
 def require_api_token() -> None:

@@ -196,29 +196,35 @@ def user_tokens(user: User) -> list[ApiToken]:
     ))
 
 
-def user_id_for_token(plain: str) -> int | None:
-    """The user a bearer token belongs to, noting when it was last used.
+def user_for_token(plain: str) -> tuple[User, int | None] | None:
+    """The active user a bearer token belongs to, in one query; and the token's id when its use should be noted.
 
-    Runs on its own short connection before the request's session starts,
-    so the bookkeeping write never holds up (or waits on) the request itself.
+    ``last_used_at`` moves at most once a minute (``LAST_USED_RESOLUTION``);
+    the caller notes it after the request (``note_token_use``), off its transaction.
     """
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    digest = _digest(plain)
-    now = utcnow()
+    row = db.session.execute(
+        sa.select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None), User.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    user, token_id, last = row
+    stale = last is None or utcnow() - last > LAST_USED_RESOLUTION
+    return user, token_id if stale else None
+
+
+def note_token_use(token_id: int) -> None:
+    """Set ``last_used_at`` on a short connection of its own, after the request's transaction has ended.
+
+    Bookkeeping must neither hold up the request nor wait on it (on SQLite a
+    writing request holds the database's write lock until it commits).
+    """
     with db.engine.connect() as conn:
-        row = conn.execute(
-            sa.select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None), User.active.is_(True))
-        ).first()
-        if row is None:
-            return None
-        last = row.last_used_at
-        if last is None or now - last > LAST_USED_RESOLUTION:
-            try:
-                conn.execute(sa.update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-                conn.commit()
-            except sa.exc.OperationalError:  # SQLite busy: bookkeeping can wait
-                conn.rollback()
-        return row.user_id
+        try:
+            conn.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+            conn.commit()
+        except sa.exc.OperationalError:  # SQLite busy: bookkeeping can wait for the next minute
+            conn.rollback()

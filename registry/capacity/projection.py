@@ -15,9 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from registry import months
-from registry.capacity.models import FIGURE_COLUMNS, SmelterMonth
+from registry.capacity.models import FIGURE_COLUMNS, FilingCount, SmelterMonth
 from registry.capacity.replay import FLOW_OF_KIND, NO_FLOWS, Flows, replay
 from registry.extensions import db
 from registry.filings.models import APPROVED, SUBMITTED, Filing
@@ -50,7 +52,7 @@ def _row_before(smelter: Smelter, month: str) -> tuple[int, int, int, int]:
     """(built, operating, pending built, pending operating) at the end of the month before ``month``."""
     if month <= smelter.baseline_month:
         return (smelter.baseline_built_tpa, smelter.baseline_operating_tpa) * 2
-    row = db.session.get(SmelterMonth, (smelter.id, months.add(month, -1)))
+    row = db.session.get(SmelterMonth, {"smelter_id": smelter.id, "month": months.add(month, -1)})
     return row.built_tpa, row.operating_tpa, row.pending_built_tpa, row.pending_operating_tpa
 
 
@@ -91,12 +93,26 @@ def replay_from(smelter: Smelter, first: str) -> None:
 def _move(filing: Filing, status: str, sign: int) -> None:
     prefix = "" if status == APPROVED else "pending_"
     column = f"{prefix}{FLOW_OF_KIND[filing.kind]}_tpa"
-    row = db.session.get(SmelterMonth, (filing.smelter_id, filing.effective_month))
+    row = db.session.get(SmelterMonth, {"smelter_id": filing.smelter_id, "month": filing.effective_month})
     setattr(row, column, getattr(row, column) + sign * filing.capacity_tpa)
 
 
+def count_filing(smelter_id: int, status: str, kind: str, by: int) -> None:
+    """Add ``by`` to the smelter's count of filings in ``status`` and ``kind`` (an upsert: no race)."""
+    table = FilingCount.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(table).values(smelter_id=smelter_id, status=status, kind=kind, filings=by)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=[table.c.smelter_id, table.c.status, table.c.kind],
+        set_={"filings": table.c.filings + stmt.excluded.filings}))
+
+
 def record_transition(filing: Filing, before: str, after: str) -> None:
-    """The filing went from status ``before`` to ``after``: move its flows, replay its smelter."""
+    """The filing went from status ``before`` to ``after``: its counts, its flows, its smelter's replay."""
+    if before != after:
+        count_filing(filing.smelter_id, before, filing.kind, -1)
+        count_filing(filing.smelter_id, after, filing.kind, +1)
     if before == after or (before not in COUNTED and after not in COUNTED):
         return
     smelter = filing.smelter
@@ -189,6 +205,20 @@ def _expected() -> dict[int, list[dict]]:
             for s in db.session.scalars(sa.select(Smelter).order_by(Smelter.id))}
 
 
+def _counted() -> dict[tuple[int, str, str], int]:
+    return {(sid, status, kind): int(n) for sid, status, kind, n in db.session.execute(
+        sa.select(Filing.smelter_id, Filing.status, Filing.kind, sa.func.count())
+        .group_by(Filing.smelter_id, Filing.status, Filing.kind))}
+
+
+def _count_differences() -> list[Difference]:
+    stored = {(row.smelter_id, row.status, row.kind): row.filings
+              for row in db.session.scalars(sa.select(FilingCount)) if row.filings}
+    expected = _counted()
+    return [Difference(key[0], "-", f"filings {key[1]} {key[2]}", stored.get(key), expected.get(key))
+            for key in sorted(set(stored) | set(expected)) if stored.get(key) != expected.get(key)]
+
+
 def verify() -> list[Difference]:
     """Every difference between the table and a replay of the filings (empty: they agree).
 
@@ -219,15 +249,20 @@ def verify() -> list[Difference]:
                 if have[column] != want:
                     differences.append(Difference(smelter_id, key[1], column, have[column], want))
     differences += [Difference(sid, month, "row", 1, None) for sid, month in sorted(stored)]
-    return differences
+    return differences + _count_differences()
 
 
 def rebuild() -> int:
-    """Rewrite the whole table from the filings; returns the rows written."""
+    """Rewrite the projection and the filing counts from the filings; returns the smelter-months written."""
     db.session.execute(sa.delete(SmelterMonth))
     rows = [row for smelter_rows in _expected().values() for row in smelter_rows]
     for start in range(0, len(rows), 5000):
         db.session.execute(sa.insert(SmelterMonth), rows[start:start + 5000])
+    db.session.execute(sa.delete(FilingCount))
+    counts = [{"smelter_id": sid, "status": status, "kind": kind, "filings": n}
+              for (sid, status, kind), n in _counted().items()]
+    if counts:
+        db.session.execute(sa.insert(FilingCount), counts)
     return len(rows)
 
 

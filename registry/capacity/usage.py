@@ -54,6 +54,12 @@ class Scope:
             cap.scope_enterprise_id if cap.scope == ENTERPRISE else None
         return cls(cap.scope, ref)
 
+    def restrict(self, stmt: sa.Select) -> sa.Select:
+        """``stmt`` over ``SmelterMonth`` limited to the scope's smelters (national: no join)."""
+        if self.kind == NATIONAL:
+            return stmt
+        return stmt.join(Smelter, Smelter.id == _M.smelter_id).where(self.condition())
+
     def condition(self) -> sa.ColumnElement[bool]:
         """The scope as a condition on ``Smelter``."""
         if self.kind == PROVINCE:
@@ -77,17 +83,15 @@ NATIONAL_SCOPE = Scope(NATIONAL)
 def usage_series(scope: Scope, basis: str, first: str, last: str) -> list[Usage]:
     """Approved and pending usage of ``basis`` over ``scope`` for each month ``first``..``last``."""
     approved_col, pending_col = _BASIS_COLUMNS[basis]
-    in_period = db.session.execute(
+    in_period = db.session.execute(scope.restrict(
         sa.select(_M.month, sa.func.sum(approved_col), sa.func.sum(pending_col))
-        .join(Smelter, Smelter.id == _M.smelter_id)
-        .where(scope.condition(), _M.month.between(first, last))
+        .where(_M.month.between(first, last)))
         .group_by(_M.month)).all()
     by_month = {month: [int(a), int(p)] for month, a, p in in_period}
     if basis != MONTHLY_ADDITIONS:  # positions carry forward past a smelter's last row
-        tails = db.session.execute(
+        tails = db.session.execute(scope.restrict(
             sa.select(_M.month, sa.func.sum(approved_col), sa.func.sum(pending_col))
-            .join(Smelter, Smelter.id == _M.smelter_id)
-            .where(scope.condition(), _M.is_last.is_(True), _M.month < last)
+            .where(_M.is_last.is_(True), _M.month < last))
             .group_by(_M.month)).all()
         carried = [0, 0]
         ends = {month: (int(a), int(p)) for month, a, p in tails}

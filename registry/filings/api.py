@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_login import current_user
 
 from registry.extensions import db
 from registry.filings import services, workflow
+from registry.filings.listing import filings_page
 from registry.filings.schemas import (
     DecisionIn,
     FilingFilter,
@@ -20,7 +23,7 @@ from registry.filings.schemas import (
 from registry.messages import Template
 from registry.problems import InvalidInput
 from registry.rest.etag import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
-from registry.rest.paging import PAGINATION_HEADER, PageArgs, paginate
+from registry.rest.paging import PAGINATION_HEADER, PageArgs, pagination_header
 from registry.rest.schema import Blueprint
 
 KEY_LENGTH = Template("key_length", "Must be %(min)s to %(max)s characters.")
@@ -43,8 +46,10 @@ class Filings(MethodView):
     @blp.response(200, FilingOut(many=True), headers=PAGINATION_HEADER)
     def get(self, filters, paging):
         """List filings (a filer sees its own enterprise's), with filters and paging."""
-        items, headers = paginate(services.filings_for(current_user, filters), **paging)
-        return items, 200, headers
+        rows, total = filings_page(current_user, filters, **paging)
+        response = current_app.response_class(json.dumps(rows), mimetype="application/json")
+        response.headers["X-Pagination"] = pagination_header(total, **paging)
+        return response
 
     @blp.doc(parameters=[IDEMPOTENCY_KEY])
     @blp.arguments(FilingIn)

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from registry.audit.services import audited_fields, record
+from registry.capacity.projection import count_filing
 from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
 from registry.members.models import Smelter
@@ -43,28 +44,38 @@ def max_plausible_tpa(cell_count: int, amperage_ka: int) -> int:
     return int(cell_count * amperage_ka * PLAUSIBLE_EFFICIENCY * KG_PER_KA_HOUR * HOURS_PER_YEAR / 1000)
 
 
-def filings_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
-    """The filings ``user`` may see, filtered, oldest first."""
-    filters = filters or {}
-    stmt = sa.select(Filing).order_by(Filing.id)
+MONTH_FILTERS = ("effective_from", "effective_to")
+
+
+def filtered(stmt: sa.Select, source, user, filters: dict[str, Any], *, join_smelter: bool = False) -> sa.Select:
+    """The list's visibility and filters on ``source``: ``Filing``, or any model with its smelter, status, kind.
+
+    The smelter is joined only when asked or when a condition needs it, so a
+    count reads one narrow table. Month filters need ``Filing`` itself.
+    """
     scope = enterprise_scope(user)
-    if scope is not None or filters.get("enterprise_id") is not None or filters.get("province") is not None:
-        # Join only when a condition needs the smelter: the page's count then reads one index, not a join.
-        stmt = stmt.join(Filing.smelter)
+    if join_smelter or scope is not None or filters.get("enterprise_id") is not None or \
+            filters.get("province") is not None:
+        stmt = stmt.join(Smelter, Smelter.id == source.smelter_id)
     if scope is not None:
         stmt = stmt.where(Smelter.enterprise_id == scope)
     for name in ("status", "kind", "smelter_id"):
         if filters.get(name) is not None:
-            stmt = stmt.where(getattr(Filing, name) == filters[name])
+            stmt = stmt.where(getattr(source, name) == filters[name])
     if filters.get("enterprise_id") is not None:
         stmt = stmt.where(Smelter.enterprise_id == filters["enterprise_id"])
     if filters.get("province") is not None:
         stmt = stmt.where(Smelter.province == filters["province"])
     if filters.get("effective_from") is not None:
-        stmt = stmt.where(Filing.effective_month >= filters["effective_from"])
+        stmt = stmt.where(source.effective_month >= filters["effective_from"])
     if filters.get("effective_to") is not None:
-        stmt = stmt.where(Filing.effective_month <= filters["effective_to"])
+        stmt = stmt.where(source.effective_month <= filters["effective_to"])
     return stmt
+
+
+def filings_for(user, filters: dict[str, Any] | None = None, *, join_smelter: bool = False) -> sa.Select:
+    """The filings ``user`` may see, filtered, oldest first."""
+    return filtered(sa.select(Filing).order_by(Filing.id), Filing, user, filters or {}, join_smelter=join_smelter)
 
 
 def get_filing(user, filing_id: int, *, for_update: bool = False) -> Filing:
@@ -105,6 +116,7 @@ def create_filing(data: dict[str, Any], user) -> Filing:
     _check_rules(filing, smelter)
     db.session.add(filing)
     db.session.flush()
+    count_filing(smelter.id, DRAFT, filing.kind, +1)
     set_replacements(filing, replacements)
     record(user, "filing", filing.id, "create", after=_audited(filing))
     return filing
@@ -118,6 +130,9 @@ def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
     before = _audited(filing)
     data = dict(data)
     replacements = data.pop("replacements", None)
+    if data.get("kind", filing.kind) != filing.kind:
+        count_filing(filing.smelter_id, filing.status, filing.kind, -1)
+        count_filing(filing.smelter_id, filing.status, data["kind"], +1)
     for name, value in data.items():
         setattr(filing, name, value)
     _check_rules(filing, filing.smelter)

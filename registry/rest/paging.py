@@ -31,14 +31,14 @@ class PageArgs(Schema):
     )
 
 
+def pagination_header(total: int, page: int, page_size: int) -> str:
+    """The X-Pagination header's value."""
+    return json.dumps({"total": total, "total_pages": (total + page_size - 1) // page_size, "page": page,
+                       "page_size": page_size})
+
+
 def paginate(stmt: sa.Select, page: int, page_size: int) -> tuple[list, dict[str, str]]:
     """One page of ``stmt``'s rows and the X-Pagination header."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).unique())
-    meta = {
-        "total": total,
-        "total_pages": (total + page_size - 1) // page_size,
-        "page": page,
-        "page_size": page_size,
-    }
-    return items, {"X-Pagination": json.dumps(meta)}
+    return items, {"X-Pagination": pagination_header(total, page, page_size)}

@@ -26,8 +26,8 @@ from registry.messages import Template
 from registry.months import current
 from registry.permissions import enterprise_scope, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
-from registry.roles import ADMIN
 from registry.returns.models import due_date
+from registry.roles import ADMIN
 from registry.summaries.models import SummarySnapshot
 from registry.summaries.services import build_summary
 
