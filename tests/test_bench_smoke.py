@@ -13,8 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_PROCESS = ("summary_ms", "summary_floor_ms", "usage_ms", "usage_floor_ms", "approval_ms")
-DERIVED = ("list_vs_bare", "list_vs_handwritten", "usage_vs_bare", "post_vs_bare", "summary_growth", "summary_vs_floor", "usage_growth",
-           "usage_vs_floor", "approval_growth", "worker_peak_rss_mb")
+DERIVED = ("list_vs_bare", "list_vs_handwritten", "usage_vs_bare", "post_vs_bare", "summary_growth",
+           "summary_vs_floor", "usage_growth", "usage_vs_floor", "approval_growth", "worker_peak_rss_mb")
 
 
 @pytest.mark.server

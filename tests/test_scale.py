@@ -122,8 +122,8 @@ def test_the_same_seed_gives_the_same_data_set(ctx):
     with pytest.raises(Conflict):
         generate(SMALL)
     db.session.rollback()
-    for table in ("smelter_months", "filing_counts", "filing_replacements", "indicators", "monthly_returns", "caps", "filings",
-                  "users", "smelters", "enterprises"):
+    for table in ("smelter_months", "filing_counts", "filing_replacements", "indicators", "monthly_returns",
+                  "caps", "filings", "users", "smelters", "enterprises"):
         db.session.execute(db.metadata.tables[table].delete())
     db.session.commit()
     generate(SMALL)

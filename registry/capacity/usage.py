@@ -77,6 +77,17 @@ class Scope:
         return True
 
 
+def caps_covering(province, enterprise_id) -> sa.ColumnElement[bool]:
+    """The same rule seen from the caps: national, the province's, the enterprise's.
+
+    ``province`` is a code, or a SELECT of codes (the caps covering any smelter of an enterprise).
+    """
+    in_province = Cap.scope_province.in_(province) if isinstance(province, sa.Select) else \
+        Cap.scope_province == province
+    return sa.or_(Cap.scope == NATIONAL, sa.and_(Cap.scope == PROVINCE, in_province),
+                  sa.and_(Cap.scope == ENTERPRISE, Cap.scope_enterprise_id == enterprise_id))
+
+
 NATIONAL_SCOPE = Scope(NATIONAL)
 
 

@@ -11,8 +11,8 @@ from flask import current_app
 from registry import months
 from registry.audit.services import audited_fields, record
 from registry.capacity.checks import Effect, approval_effect, smelter_rows
-from registry.capacity.usage import Usage, cap_usage, is_surge, national_additions, status_for
-from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, NATIONAL, PROVINCE, Cap
+from registry.capacity.usage import Usage, cap_usage, caps_covering, is_surge, national_additions, status_for
+from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, PROVINCE, Cap
 from registry.extensions import db
 from registry.filings.models import SUBMITTED, Filing
 from registry.members.models import Enterprise, Smelter
@@ -37,12 +37,7 @@ def caps_for(user, active: bool | None = None) -> sa.Select:
     stmt = sa.select(Cap).order_by(Cap.id)
     scope = enterprise_scope(user)
     if scope is not None:
-        provinces = sa.select(Smelter.province).where(Smelter.enterprise_id == scope)
-        stmt = stmt.where(sa.or_(
-            Cap.scope == NATIONAL,
-            sa.and_(Cap.scope == PROVINCE, Cap.scope_province.in_(provinces)),
-            sa.and_(Cap.scope == ENTERPRISE, Cap.scope_enterprise_id == scope),
-        ))
+        stmt = stmt.where(caps_covering(sa.select(Smelter.province).where(Smelter.enterprise_id == scope), scope))
     if active is not None:
         stmt = stmt.where(Cap.active.is_(active))
     return stmt
@@ -117,11 +112,7 @@ def covering_caps(smelter: Smelter, *, lock: bool = False) -> list[Cap]:
     """Active caps covering ``smelter``, by id (the lock order)."""
     stmt = (
         sa.select(Cap)
-        .where(Cap.active.is_(True), sa.or_(
-            Cap.scope == NATIONAL,
-            sa.and_(Cap.scope == PROVINCE, Cap.scope_province == smelter.province),
-            sa.and_(Cap.scope == ENTERPRISE, Cap.scope_enterprise_id == smelter.enterprise_id),
-        ))
+        .where(Cap.active.is_(True), caps_covering(smelter.province, smelter.enterprise_id))
         .order_by(Cap.id)
     )
     if lock:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from registry.capacity.positions import at_month
-from registry.capacity.usage import OK, status_for
+from registry.capacity.usage import OK, Scope, status_for
 from registry.caps.models import BUILT, ENTERPRISE, NATIONAL, OPERATING, PROVINCE, Cap
 from registry.extensions import db
 from registry.members.models import Enterprise, Smelter
@@ -145,9 +145,8 @@ def _scope_totals(rows: list[sa.Row]) -> dict[tuple[str, Any], tuple[int, ...]]:
 
 def _usage(cap: Cap, totals: dict[tuple[str, Any], tuple[int, ...]]) -> tuple[int, int]:
     """The cap's (approved, pending) usage in the month."""
-    ref = cap.scope_province if cap.scope == PROVINCE else cap.scope_enterprise_id if cap.scope == ENTERPRISE \
-        else None
-    figures = totals.get((cap.scope, ref), (0,) * 6)
+    scope = Scope.of(cap)
+    figures = totals.get((scope.kind, scope.ref), (0,) * 6)
     index = {BUILT: 0, OPERATING: 1}.get(cap.basis, 2)
     return figures[index], figures[index + 3]
 
