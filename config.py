@@ -73,6 +73,8 @@ class BaseConfig:
         self.SURGE_THRESHOLD_TPA = _int("SURGE_THRESHOLD_TPA", 2_000_000)
         self.RETURN_DUE_DAY = _int("RETURN_DUE_DAY", 10)
         self.UTILISATION_TARGET = _float("UTILISATION_TARGET", 0.8)
+        # The registry's today, YYYY-MM-DD (unset: today in Beijing): demos and rehearsals set it.
+        self.REGISTRY_TODAY = env.get("REGISTRY_TODAY") or None
 
 
 class DevelopmentConfig(BaseConfig):

@@ -19,6 +19,7 @@ from registry.caps import admin as _cap_admin  # noqa: F401
 from registry.caps import views as _cap_pages  # noqa: F401
 from registry.caps.api import blp as caps
 from registry.cli import register_cli
+from registry.clock import parse_today
 from registry.dashboard import views as _dashboard  # noqa: F401
 from registry.db import configure_sqlite, want_write_lock
 from registry.errors import register_error_handlers
@@ -66,6 +67,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def _check_config(app: Flask) -> None:
     """Fail fast on settings a deployment must give; default to SQLite locally."""
+    app.config["REGISTRY_TODAY_DATE"] = parse_today(app.config.get("REGISTRY_TODAY"))
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (see README, Configuration).")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from registry.clock import today
+
 MONTH_RE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)  # fullmatch: no "\n", no "２０１６"
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
@@ -50,5 +52,5 @@ def of(day: dt.date | dt.datetime) -> str:
 
 
 def current() -> str:
-    """This month, in UTC."""
-    return of(dt.datetime.now(dt.UTC))
+    """This month: the registry's today (Beijing, or ``REGISTRY_TODAY``)."""
+    return of(today())

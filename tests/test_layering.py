@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "registry"
 # Bottom to top. A package may import itself, the schema (any ``*.models``) and lower layers only.
 LAYERS = (
     {"db", "extensions", "months", "messages", "formatting", "labels", "reference", "i18n", "security", "problems",
-     "roles", "permissions", "rest", "models", "transactions", "revision", "dump"},  # base: no feature, no page
+     "roles", "permissions", "rest", "models", "transactions", "revision", "dump",
+     "clock"},  # base: no feature, no page
     {"audit"},
     {"errors"},
     {"ui"},  # what every page shares: imports no feature

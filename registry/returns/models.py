@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from registry.clock import beijing_date
 from registry.db import utcnow
 from registry.extensions import db
 from registry.months import add
@@ -58,4 +59,4 @@ class MonthlyReturn(db.Model):
     @property
     def late(self) -> bool:
         """Filed after the due date (UTC)."""
-        return self.submitted_at.astimezone(dt.UTC).date() > self.due_on
+        return beijing_date(self.submitted_at) > self.due_on

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from registry import clock
 from registry.audit.services import audited_fields, record
 from registry.extensions import db
 from registry.members.models import Smelter
@@ -93,5 +94,5 @@ def file_return(data: dict[str, Any], user) -> MonthlyReturn:
 
 def is_overdue(month: str, today: dt.date | None = None) -> bool:
     """Whether a return for ``month`` missing today is an exception (past its due date)."""
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or clock.today()
     return today > due_date(month)

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from registry import clock
 from registry.capacity.positions import at_month
 from registry.capacity.usage import OK, Scope, status_for
 from registry.caps.models import BUILT, ENTERPRISE, NATIONAL, OPERATING, PROVINCE, Cap
@@ -99,7 +100,7 @@ def _smelter_row(row: sa.Row, month: str, today: dt.date, due: dt.date) -> dict[
         "pending_additions_tpa": int(row.pending_additions),
         "return": _return_status(row, month, today),
         "return_revision": row.revision,
-        "return_late": None if row.submitted_at is None else row.submitted_at.astimezone(dt.UTC).date() > due,
+        "return_late": None if row.submitted_at is None else clock.beijing_date(row.submitted_at) > due,
         "reported_operating_tpa": reported, "production_t": row.production_t,
         "deviation_tpa": None if reported is None else reported - operating,
         "above_approved": reported is not None and reported > operating,
@@ -207,7 +208,7 @@ def _ratio(part: int, whole: int) -> float | None:
 
 def build_summary(month: str, today: dt.date | None = None) -> dict[str, Any]:
     """The live summary of ``month``: what the canonical JSON of a closed month holds."""
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or clock.today()
     due = due_date(month)
     rows = _smelter_rows(month)
     smelters = [_smelter_row(row, month, today, due) for row in rows]

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from registry import clock
 from registry.audit.models import AuditEvent
 from registry.audit.services import record
 from registry.caps.models import Cap
@@ -164,7 +165,7 @@ def changed_since(snapshot: SummarySnapshot, today: dt.date) -> bool:
     later event other than a summary's own is one way; the other is time: a
     return not yet due when the month was closed is missing once the due date passes.
     """
-    if snapshot.closed_at.astimezone(dt.UTC).date() <= due_date(snapshot.month) < today:
+    if clock.beijing_date(snapshot.closed_at) <= due_date(snapshot.month) < today:
         return True
     stored = db.session.scalar(sa.select(AuditEvent.id).where(
         AuditEvent.entity_type == "summary", AuditEvent.entity_id == snapshot.id))
@@ -187,7 +188,7 @@ def summary_for(user, month: str, today: dt.date | None = None) -> dict[str, Any
                 "closed_by": None, "note": None, "amendments": None}
     else:
         frozen = json.loads(existing[-1].canonical_json)
-        changed = changed_since(existing[-1], today or dt.datetime.now(dt.UTC).date())
+        changed = changed_since(existing[-1], today or clock.today())
         live = build_summary(month, today) if changed else frozen
         body = {**frozen, **_envelope(existing[-1]), "amendments": amendments(frozen, live)}
     return visible_part(user, body)
