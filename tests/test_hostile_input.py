@@ -75,6 +75,13 @@ def test_json_nested_a_thousand_deep_is_a_4xx(world, admin_client):
     assert_problem(response, 400)
 
 
+def test_an_integer_of_thousands_of_digits_is_a_4xx(world, admin_client):
+    body = '{"name": 1' + "0" * 5000 + "}"  # past Python's int_max_str_digits: json.loads raises ValueError
+    response = admin_client.patch(f"/api/v1/enterprises/{world.ent_a.id}", data=body,
+                                  content_type="application/json")
+    assert_problem(response, 400)
+
+
 def test_a_body_over_the_limit_is_413(app, world, admin_client):
     body = '{"name": "' + "x" * (app.config["MAX_CONTENT_LENGTH"] + 1) + '"}'
     response = admin_client.patch(f"/api/v1/enterprises/{world.ent_a.id}", data=body,
@@ -97,7 +104,7 @@ def test_xlsx_survives_a_stored_control_character(app, factory, world, api_as):
     assert "Bad\ufffdname" in names
 
 
-@pytest.mark.parametrize("path", ["/api/v1/filings/%EF%BC%91", "/api/v1/smelters/%D9%A1"])
+@pytest.mark.parametrize("path", ["/api/v1/filings/%EF%BC%91", "/api/v1/smelters/%D9%A1", "/api/v1/smelters/01"])
 def test_ids_in_api_urls_are_ascii_digits(world, admin_client, factory, path):
     factory.filing(world.smelter_a, world.filer_a)  # id 1 exists: "１" must not reach it
     assert_problem(admin_client.get(path), 404)

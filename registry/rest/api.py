@@ -22,13 +22,13 @@ def is_api_request() -> bool:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` bounded to 64 bits and written in 0-9: anything else is a 404.
+    """``<int:...>`` bounded to 64 bits, in 0-9 without a leading zero: anything else is a 404.
 
     A larger id would overflow the database (500); werkzeug's ``\\d+`` matches
     any Unicode digit, and ``int()`` reads ``/filings/１２`` as filing 12.
     """
 
-    regex = r"[0-9]+"
+    regex = r"[1-9][0-9]*"  # no leading zero: /filings/01 is not /filings/1
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None,
                  max: int | None = MAX_ID, signed: bool = False) -> None:

@@ -107,10 +107,14 @@ class Parser(FlaskParser):
         abort(400, exc=error, messages={"json": [INVALID_JSON]})
 
     def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
-        """A body nested too deep for the decoder is invalid JSON (a 400), not a RecursionError (a 500)."""
+        """A body the decoder gives up on is invalid JSON (a 400), not a 500.
+
+        Nesting too deep for it raises RecursionError; an integer of more than
+        4,300 digits (Python's int_max_str_digits) raises a plain ValueError.
+        """
         try:
             return super().load_json(req, schema)
-        except RecursionError as error:
+        except (RecursionError, ValueError) as error:
             return self._handle_invalid_json_error(error, req)
 
 
