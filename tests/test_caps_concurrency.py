@@ -233,3 +233,23 @@ def test_approvals_sharing_caps_across_smelters_do_not_deadlock(app, factory, se
     # enterprise 3 has room for one of its four restarts; province 65 for three of eight
     approved = _approved_count(app, [f.id for f in filings])
     assert approved == 10
+
+
+def test_submits_and_approvals_of_one_smelter_at_once_keep_the_projection_exact(app, server, factory, world):
+    """Each status change replays the smelter's months: under its lock, none is lost."""
+    from registry.capacity.projection import verify
+
+    to_approve = [factory.filing(world.smelter_a, world.filer_a, kind="curtailment", capacity_tpa=1_000,
+                                 effective_month=f"2016-{m:02d}", status="submitted") for m in range(2, 8)]
+    to_submit = [factory.filing(world.smelter_a, world.filer_a, kind="restart", capacity_tpa=1_000,
+                                effective_month=f"2016-{m:02d}") for m in range(3, 9)]
+    filer_tokens = [factory.token(world.filer_a) for _ in to_submit]
+    calls = [("POST", f"/api/v1/filings/{f.id}/approve", token)
+             for f, token in zip(to_approve, reviewer_tokens(factory, len(to_approve)), strict=True)]
+    calls += [("POST", f"/api/v1/filings/{f.id}/submit", token)
+              for f, token in zip(to_submit, filer_tokens, strict=True)]
+    results = storm(server, calls)
+    assert [status for status, _ in results] == [200] * len(calls), results
+    with app.app_context():
+        assert verify() == []
+        db.session.remove()

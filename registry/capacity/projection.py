@@ -3,9 +3,8 @@
 A filing counts while it is approved (the ledger) or submitted (pending).
 ``record_transition`` moves its capacity between the month's flow columns
 and replays the smelter from that month on: at most one row per later
-month of one smelter, whatever the length of the ledger. The caller holds
-the smelter's lock (approvals) or the filing's, so two requests never
-replay one smelter at once. ``rebuild`` and ``verify`` replay every smelter
+month of one smelter, whatever the length of the ledger. It takes the
+smelter's lock first, so two requests never replay one smelter at once. ``rebuild`` and ``verify`` replay every smelter
 from the filings themselves.
 """
 
@@ -115,7 +114,10 @@ def record_transition(filing: Filing, before: str, after: str) -> None:
         count_filing(filing.smelter_id, after, filing.kind, +1)
     if before == after or (before not in COUNTED and after not in COUNTED):
         return
-    smelter = filing.smelter
+    # The smelter's lock serialises every replay of its months: a submit and an approval of two
+    # filings of one smelter would otherwise each write months computed from the other's old rows.
+    # (An approval holds it already; the order filing, smelter, caps, indicators is kept.)
+    smelter = db.session.get(Smelter, filing.smelter_id, with_for_update=True, populate_existing=True)
     extend(smelter, filing.effective_month)
     if before in COUNTED:
         _move(filing, before, -1)
