@@ -41,6 +41,7 @@ from registry.returns.api import blp as monthly_returns
 from registry.security import refuse_oversized_request, set_security_headers
 from registry.summaries.api import blp as summaries
 from registry.summaries.views import bp as summary_pages
+from registry.tasks.api import blp as me
 from registry.transactions import end_request
 from registry.ui import filters as _filters  # noqa: F401  (template filters on the pages blueprint)
 from registry.ui.pages import bp as pages
@@ -102,7 +103,7 @@ def register_api(app: Flask) -> None:
     })
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (enterprises, smelters, filings, caps, indicators, ratios, monthly_returns, summaries,
-                      audit):
+                      audit, me):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies, authenticate the API
     app.register_blueprint(docs_assets)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_skeleton
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 
 from registry import labels, months
@@ -94,6 +94,8 @@ def figure(name: str, value: Any) -> str:
         return month_label(value)
     if name == "province":
         return province(value)
+    if name.endswith("_on") and isinstance(value, dt.date):  # a day: 2016年12月10日, 10 Dec 2016
+        return format_date(value, "long" if is_chinese() else "medium")
     if name == "ratio":
         return ratio(value)
     if name in LABELLED:  # mid-sentence: "this one is submitted", "本次复产"

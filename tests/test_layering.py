@@ -23,7 +23,7 @@ LAYERS = (
     {"caps"},
     {"filings"},
     {"returns"},
-    {"summaries", "dashboard", "approvals"},
+    {"summaries", "dashboard", "approvals", "tasks"},
     {"demo", "scale"},
     {"cli"},
     {""},  # the factory, registry/__init__.py
