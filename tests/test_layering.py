@@ -23,7 +23,8 @@ LAYERS = (
     {"caps"},
     {"filings"},
     {"returns"},
-    {"summaries", "dashboard", "approvals", "tasks"},
+    {"tasks"},
+    {"summaries", "dashboard", "approvals"},
     {"demo", "scale"},
     {"cli"},
     {""},  # the factory, registry/__init__.py

@@ -31,7 +31,7 @@ def story(database_url, factory, world):
 def test_a_filer_sees_its_overdue_and_due_returns_oldest_first(story, world, factory):
     get, file = story
     file(world.filer_a, world.smelter_a, "2016-09")
-    tasks = [(t["code"], t["month"], t["smelter_id"]) for t in get(world.filer_a) if "return" in t["code"]]
+    tasks = [(t["code"], t["month"], t["smelter_id"]) for t in get(world.filer_a) if "_return_" in t["code"]]
     months_overdue = [month for code, month, _ in tasks if code == "task_return_overdue"]
     assert "2016-09" not in months_overdue  # filed
     assert months_overdue == [f"2016-{m:02d}" for m in range(1, 9)] + ["2016-10"]
@@ -59,3 +59,22 @@ def test_returned_filings_for_the_filer_and_the_queue_for_reviewers(story, world
     queue = get(world.reviewer)
     assert [(t["code"], t["filing_id"]) for t in queue] == [("task_filing_to_review", waiting.id)]
     assert get(world.auditor) == []
+
+
+def test_the_dashboards_show_the_same_tasks(database_url, factory, world):
+    from tests.web_helpers import sign_in
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REGISTRY_TODAY": "2016-12-05"})
+    returned = factory.filing(world.smelter_a, world.filer_a, status="returned")
+    client = app.test_client()
+    sign_in(client, world.filer_a)
+    page = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "待办事项" in page
+    assert f'href="/filings/{returned.id}"' in page  # the returned filing comes first
+    assert "2016年1月月报已于2016年2月10日到期" in page.replace(" ", "") and "逾期" in page
+    assert "另有 4 项" in page  # 12 tasks (1 filing, 10 overdue, 1 due), 8 shown
+    reviewer = app.test_client()
+    sign_in(reviewer, world.reviewer)
+    factory.filing(world.smelter_b, world.filer_b, status="submitted")
+    page = reviewer.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "To do" in page and "awaits review" in page

@@ -14,6 +14,8 @@ from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, SUBMITTED, Filing
 from registry.filings.services import filings_for
 from registry.members.services import smelters_for
+from registry.roles import ADMIN, REVIEWER
+from registry.tasks.services import tasks_for
 from registry.ui.pages import bp
 
 OPEN_STATUSES = (DRAFT, SUBMITTED, RETURNED)
@@ -42,12 +44,13 @@ def index():
             sa.select(sa.func.count()).select_from(Filing).where(Filing.status == SUBMITTED))
         oldest = db.session.scalar(
             sa.select(sa.func.min(Filing.submitted_at)).where(Filing.status == SUBMITTED))
+        tasks = tasks_for(current_user) if current_user.role in (REVIEWER, ADMIN) else None  # auditors review nothing
         return render_template("dashboard_staff.html", queue_size=queue_size, oldest=oldest,
-                               caps=cap_overview(current_user), surge=surge_status(this_month))
+                               caps=cap_overview(current_user), surge=surge_status(this_month), tasks=tasks)
     smelters = list(db.session.scalars(smelters_for(current_user)))
     positions = positions_at(smelters, this_month)
     open_filings = list(db.session.scalars(
         filings_for(current_user).where(Filing.status.in_(OPEN_STATUSES))
         .order_by(None).order_by(Filing.effective_month, Filing.id)))
     return render_template("dashboard_filer.html", smelters=smelters, positions=positions,
-                           open_filings=open_filings, caps=cap_overview(current_user))
+                           open_filings=open_filings, caps=cap_overview(current_user), tasks=tasks_for(current_user))

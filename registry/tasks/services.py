@@ -1,8 +1,8 @@
-"""The tasks of a user, oldest first: returns overdue and due, filings to fix, filings to review.
+"""The tasks of a user, most pressing first: filings to fix, returns overdue and due, filings to review.
 
-Filer: for each smelter of its enterprise, each of the last 12 ended months
-without a return, overdue once its due date has passed (as the summary
-counts them missing) and due until then; and its returned filings. Staff who
+Filer: its returned filings; then, for each smelter of its enterprise, each
+of the last 12 ended months without a return, overdue once its due date has
+passed (as the summary counts them missing) and due until then. Staff who
 review: submitted filings, oldest first. Each task is a coded message with
 its figures and the page or endpoint it concerns.
 """
@@ -78,8 +78,8 @@ def _filing_tasks(user, status: str, template: Template, order) -> list[dict[str
 
 def tasks_for(user) -> list[dict[str, Any]]:
     """The user's tasks, each ``{code, message, href, ...}``; most pressing first."""
-    if user.role == FILER:
-        return _return_tasks(user) + _filing_tasks(user, RETURNED, FILING_RETURNED, (Filing.decided_at, Filing.id))
+    if user.role == FILER:  # a returned plan waits on the filer alone: first, then the returns
+        return _filing_tasks(user, RETURNED, FILING_RETURNED, (Filing.decided_at, Filing.id)) + _return_tasks(user)
     if user.role in (REVIEWER, ADMIN):
         return _filing_tasks(user, SUBMITTED, FILING_TO_REVIEW, (Filing.submitted_at, Filing.id))
     return []

@@ -18,6 +18,7 @@ bp.add_app_template_filter(formatting.when, "when")
 bp.add_app_template_filter(formatting.province, "province")
 bp.add_app_template_filter(formatting.percent, "pct")
 bp.add_app_template_filter(formatting.ratio, "ratio")
+bp.add_app_template_filter(localize, "message")  # a coded message in the page's language
 
 
 @bp.app_template_filter("tpa")
