@@ -29,6 +29,23 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+def _user_by_email(email: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        _fail(f"No user {email}.")
+    return user
+
+
+def _enterprise_by_uscc(uscc: str | None) -> Enterprise | None:
+    """The enterprise of ``--enterprise USCC``, or None when the option is not given."""
+    if not uscc:
+        return None
+    enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == uscc))
+    if enterprise is None:
+        _fail(f"No enterprise with USCC {uscc}.")
+    return enterprise
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(ROLES))
@@ -38,11 +55,7 @@ def _fail(message: str) -> None:
 @committed
 def create_user_command(email: str, role: str, uscc: str | None, password: str, name: str) -> None:
     """Create a user."""
-    enterprise = None
-    if uscc:
-        enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == uscc))
-        if enterprise is None:
-            _fail(f"No enterprise with USCC {uscc}.")
+    enterprise = _enterprise_by_uscc(uscc)
     try:
         user = create_user(email, role, password, enterprise=enterprise, name=name)
     except Problem as problem:
@@ -57,14 +70,7 @@ def create_user_command(email: str, role: str, uscc: str | None, password: str, 
 @committed
 def set_role_command(email: str, role: str, uscc: str | None) -> None:
     """Change a user's role; their sessions and API tokens end."""
-    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        _fail(f"No user {email}.")
-    enterprise = None
-    if uscc:
-        enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == uscc))
-        if enterprise is None:
-            _fail(f"No enterprise with USCC {uscc}.")
+    user, enterprise = _user_by_email(email), _enterprise_by_uscc(uscc)
     try:
         set_user_role(user, role, None, enterprise=enterprise)
     except Problem as problem:
@@ -78,9 +84,7 @@ def set_role_command(email: str, role: str, uscc: str | None) -> None:
 @committed
 def create_token_command(email: str, name: str) -> None:
     """Create an API token; it is printed once, as the last line."""
-    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        _fail(f"No user {email}.")
+    user = _user_by_email(email)
     _, plain = create_token(user, name)
     click.echo(f"Token for {user.email} (store it now; it is not shown again):")
     click.echo(plain)
@@ -145,7 +149,7 @@ def import_dump_command(file) -> None:
     try:
         counts = import_from(file)
     except DumpError as error:
-        _fail(str(error))
+        _fail(str(error.message))  # English, as every command prints (no request, no locale)
     click.echo(f"Imported {sum(counts.values()):,} rows of {len(counts)} tables.")
 
 

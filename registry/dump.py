@@ -20,6 +20,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 
 from registry.extensions import db
+from registry.messages import Template
 from registry.revision import database_revision
 
 FORMAT = "capacity-registry-export"
@@ -28,8 +29,29 @@ REFERENCE_TABLES = frozenset({"provinces", "replacement_ratios"})  # rows the mi
 CHUNK = 1000
 
 
+NOT_A_DOCUMENT = Template("dump_not_a_document", "Not a capacity-registry-export document.")
+OTHER_VERSION = Template("dump_other_version",
+                         "Export format version %(version)s; this code reads version %(supported)s.")
+OTHER_REVISION = Template("dump_other_revision",
+                          "The dump is at schema revision %(revision)s, this database at %(here)s: load it into "
+                          "a database at revision %(revision)s, then upgrade that.")
+NO_TABLES = Template("dump_no_tables", "The document has no tables.")
+UNKNOWN_TABLE = Template("dump_unknown_table", "Table %(table)s is not in this schema.")
+OTHER_COLUMNS = Template("dump_other_columns", "Table %(table)s: the columns differ from this schema's %(columns)s.")
+NO_ROWS = Template("dump_no_rows", "Table %(table)s has no rows list.")
+BAD_ROW = Template("dump_bad_row", "Table %(table)s: a row does not fit its columns (%(detail)s).")
+NOT_JSON = Template("dump_not_json", "Not a JSON document: %(detail)s")
+NOT_EMPTY = Template("dump_not_empty", "The database is not empty (table %(table)s has rows); import into a "
+                                       "freshly migrated database.")
+ROW_REFUSED = Template("dump_row_refused", "Table %(table)s: the database refused a row (%(detail)s).")
+
+
 class DumpError(ValueError):
-    """The document cannot be loaded here; the message says why."""
+    """The document cannot be loaded here: a coded message with its figures says why."""
+
+    def __init__(self, template: Template, **figures: Any) -> None:
+        self.message = template(**figures)
+        super().__init__(str(self.message))
 
 
 def _encode(value: Any) -> Any:
@@ -93,26 +115,24 @@ def export_to(out: IO[str]) -> dict[str, int]:
 
 def _check(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise DumpError(f"Not a {FORMAT} document.")
+        raise DumpError(NOT_A_DOCUMENT)
     if document.get("version") != VERSION:
-        raise DumpError(f"Export format version {document.get('version')!r}; this code reads version {VERSION}.")
+        raise DumpError(OTHER_VERSION, version=str(document.get("version")), supported=str(VERSION))
     here = database_revision(db.session.connection())
     if document.get("revision") != here:
-        raise DumpError(f"The dump is at schema revision {document.get('revision')}, this database at {here}: "
-                        f"load it into a database at {document.get('revision')} "
-                        "(`flask --app wsgi db upgrade <revision>`), then upgrade.")
+        raise DumpError(OTHER_REVISION, revision=str(document.get("revision")), here=str(here))
     tables = document.get("tables")
     if not isinstance(tables, dict):
-        raise DumpError("The document has no tables.")
+        raise DumpError(NO_TABLES)
     known = {table.name: table for table in _tables()}
     for name, content in tables.items():
         if name not in known:
-            raise DumpError(f"Table {name!r} is not in this schema.")
+            raise DumpError(UNKNOWN_TABLE, table=name)
         columns = [column.name for column in known[name].columns]
         if not isinstance(content, dict) or content.get("columns") != columns:
-            raise DumpError(f"Table {name}: the columns differ from this schema's {columns}.")
+            raise DumpError(OTHER_COLUMNS, table=name, columns=", ".join(columns))
         if not isinstance(content.get("rows"), list):
-            raise DumpError(f"Table {name} has no rows list.")
+            raise DumpError(NO_ROWS, table=name)
     return tables
 
 
@@ -123,7 +143,7 @@ def _decoded(table: sa.Table, rows: list[Any]) -> list[dict[str, Any]]:
         return [{name: None if value is None else decode(value)
                  for name, decode, value in zip(names, decoders, row, strict=True)} for row in rows]
     except (ValueError, TypeError, ArithmeticError) as error:
-        raise DumpError(f"Table {table.name}: a row does not fit its columns ({error}).") from None
+        raise DumpError(BAD_ROW, table=table.name, detail=str(error)) from None
 
 
 def import_from(source: IO[str]) -> dict[str, int]:
@@ -131,13 +151,12 @@ def import_from(source: IO[str]) -> dict[str, int]:
     try:
         document = json.load(source)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DumpError(f"Not a JSON document: {error}") from None
+        raise DumpError(NOT_JSON, detail=str(error)) from None
     tables = _check(document)
     for table in _tables():
         if table.name not in REFERENCE_TABLES and db.session.execute(
                 sa.select(sa.literal(1)).select_from(table).limit(1)).first():
-            raise DumpError(f"The database is not empty (table {table.name} has rows); "
-                            "import into a freshly migrated database.")
+            raise DumpError(NOT_EMPTY, table=table.name)
     for table in reversed(_tables()):
         if table.name in tables:
             db.session.execute(table.delete())
@@ -151,7 +170,7 @@ def import_from(source: IO[str]) -> dict[str, int]:
             for start in range(0, len(rows), CHUNK):
                 db.session.execute(table.insert(), rows[start:start + CHUNK])
         except sa.exc.DBAPIError as error:
-            raise DumpError(f"Table {table.name}: {str(error.orig).splitlines()[0]}") from None
+            raise DumpError(ROW_REFUSED, table=table.name, detail=str(error.orig).splitlines()[0]) from None
         counts[table.name] = len(rows)
     _restart_sequences()
     return counts
