@@ -18,7 +18,14 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from registry import months
-from registry.capacity.models import FIGURE_COLUMNS, FilingCount, SmelterMonth
+from registry.capacity.models import (
+    FIGURE_COLUMNS,
+    FLOW_COLUMNS,
+    PENDING_FLOW_COLUMNS,
+    POSITION_COLUMNS,
+    FilingCount,
+    SmelterMonth,
+)
 from registry.capacity.replay import FLOW_OF_KIND, NO_FLOWS, Flows, replay
 from registry.extensions import db
 from registry.filings.models import APPROVED, SUBMITTED, Filing
@@ -55,20 +62,22 @@ def _row_before(smelter: Smelter, month: str) -> tuple[int, int, int, int]:
     return row.built_tpa, row.operating_tpa, row.pending_built_tpa, row.pending_operating_tpa
 
 
+def _baseline_positions(smelter: Smelter) -> dict[str, int]:
+    """The POSITION_COLUMNS of a month with nothing approved or pending: the baseline."""
+    built, operating = smelter.baseline_built_tpa, smelter.baseline_operating_tpa
+    return dict(zip(POSITION_COLUMNS, (built, operating, built, operating), strict=True))
+
+
 def extend(smelter: Smelter, through: str) -> None:
     """Rows for the smelter up to ``through``: its position carried forward, no flows."""
     last = _last_row(smelter.id)
-    if last is None:
-        first = smelter.baseline_month
-        figures = {"built_tpa": smelter.baseline_built_tpa, "operating_tpa": smelter.baseline_operating_tpa,
-                   "pending_built_tpa": smelter.baseline_built_tpa,
-                   "pending_operating_tpa": smelter.baseline_operating_tpa}
+    if last is None:  # a smelter bulk-loaded without its baseline row (rebuild gives it one too)
+        first, figures = smelter.baseline_month, _baseline_positions(smelter)
     elif last.month >= through:
         return
     else:
         first = months.add(last.month, 1)
-        figures = {name: getattr(last, name) for name in
-                   ("built_tpa", "operating_tpa", "pending_built_tpa", "pending_operating_tpa")}
+        figures = {name: getattr(last, name) for name in POSITION_COLUMNS}
         last.is_last = False
     through = max(through, first)
     db.session.add_all(SmelterMonth(smelter_id=smelter.id, month=month, is_last=month == through, **figures)
@@ -136,11 +145,8 @@ def _baseline_row(_mapper, connection: sa.Connection, smelter: Smelter) -> None:
     ``seed-scale``, call ``rebuild``.)
     """
     connection.execute(sa.insert(SmelterMonth).values(
-        smelter_id=smelter.id, month=smelter.baseline_month, built_tpa=smelter.baseline_built_tpa,
-        operating_tpa=smelter.baseline_operating_tpa, pending_built_tpa=smelter.baseline_built_tpa,
-        pending_operating_tpa=smelter.baseline_operating_tpa, is_last=True,
-        **dict.fromkeys(("restart_tpa", "new_tpa", "curtail_tpa", "closure_tpa", "pending_restart_tpa",
-                         "pending_new_tpa", "pending_curtail_tpa", "pending_closure_tpa"), 0)))
+        smelter_id=smelter.id, month=smelter.baseline_month, is_last=True, **_baseline_positions(smelter),
+        **dict.fromkeys(FLOW_COLUMNS + PENDING_FLOW_COLUMNS, 0)))
 
 
 # Rebuilding and verifying: the filings replayed, compared with or written over the table.
@@ -227,15 +233,14 @@ def verify() -> list[Difference]:
     Rows past a smelter's last counted month are allowed only as carried-forward
     copies (a withdrawn filing leaves its months behind).
     """
-    table = SmelterMonth.__table__
-    stored: dict[tuple[int, str], dict] = {
-        (row["smelter_id"], row["month"]): dict(row)
-        for row in db.session.execute(sa.select(table)).mappings()}
+    stored: dict[int, dict[str, dict]] = defaultdict(dict)  # smelter id -> month -> row
+    for row in db.session.execute(sa.select(SmelterMonth.__table__)).mappings():
+        stored[row["smelter_id"]][row["month"]] = dict(row)
     differences: list[Difference] = []
     for smelter_id, rows in _expected().items():
-        last = rows[-1]
+        last, have_rows = rows[-1], stored.pop(smelter_id, {})
         for expected in rows:
-            have = stored.pop((smelter_id, expected["month"]), None)
+            have = have_rows.pop(expected["month"], None)
             if have is None:
                 differences.append(Difference(smelter_id, expected["month"], "row", None, 1))
                 continue
@@ -243,14 +248,13 @@ def verify() -> list[Difference]:
                 if have[column] != expected[column]:
                     differences.append(Difference(smelter_id, expected["month"], column, have[column],
                                                   expected[column]))
-        for key in sorted(k for k in stored if k[0] == smelter_id):
-            have = stored.pop(key)  # carried forward: no flows, the last position
+        for month in sorted(have_rows):  # carried forward: no flows, the last position
+            have = have_rows[month]
             for column in FIGURE_COLUMNS:
-                want = last[column] if column in ("built_tpa", "operating_tpa", "pending_built_tpa",
-                                                  "pending_operating_tpa") else 0
+                want = last[column] if column in POSITION_COLUMNS else 0
                 if have[column] != want:
-                    differences.append(Difference(smelter_id, key[1], column, have[column], want))
-    differences += [Difference(sid, month, "row", 1, None) for sid, month in sorted(stored)]
+                    differences.append(Difference(smelter_id, month, column, have[column], want))
+    differences += [Difference(sid, month, "row", 1, None) for sid in sorted(stored) for month in sorted(stored[sid])]
     return differences + _count_differences()
 
 

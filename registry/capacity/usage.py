@@ -9,7 +9,6 @@ with no additions). Cost: smelters in scope x months asked, never filings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -68,17 +67,9 @@ class Scope:
             return Smelter.enterprise_id == self.ref
         return sa.true()
 
-    def covers(self, smelter) -> bool:
-        """The same rule in Python, for one smelter."""
-        if self.kind == PROVINCE:
-            return smelter.province == self.ref
-        if self.kind == ENTERPRISE:
-            return smelter.enterprise_id == self.ref
-        return True
-
 
 def caps_covering(province, enterprise_id) -> sa.ColumnElement[bool]:
-    """The same rule seen from the caps: national, the province's, the enterprise's.
+    """``Scope``'s rule seen from the caps: national, the province's, the enterprise's.
 
     ``province`` is a code, or a SELECT of codes (the caps covering any smelter of an enterprise).
     """
@@ -163,9 +154,3 @@ def usage_report(cap: Cap, first: str, last: str) -> list[dict]:
     """Rows for the usage API and pages: usage, headroom, status and the surge flag."""
     surge = national_additions(first, last)
     return [status_row(cap, usage, surge.get(usage.month, (0, 0))[1]) for usage in cap_usage(cap, first, last)]
-
-
-def worst(rows: Iterable[dict]) -> dict | None:
-    """The row with the worst status (the first such): what a page shows of a cap."""
-    rows = list(rows)
-    return max(rows, key=lambda r: STATUS_ORDER[r["status"]]) if rows else None
