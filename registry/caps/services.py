@@ -14,7 +14,7 @@ from registry.capacity.checks import Effect, approval_effect, smelter_rows
 from registry.capacity.usage import Usage, cap_usage, caps_covering, is_surge, national_additions, status_for
 from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, PROVINCE, Cap
 from registry.extensions import db
-from registry.filings.models import SUBMITTED, Filing
+from registry.filings.models import DRAFT, RETURNED, SUBMITTED, Filing
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
 from registry.permissions import enterprise_scope
@@ -27,6 +27,8 @@ PROVINCE_REF = Template("province_cap_ref", "A province cap needs a GB/T 2260 pr
 ENTERPRISE_REF = Template("enterprise_cap_ref", "An enterprise cap needs an existing enterprise id.")
 NATIONAL_REF = Template("national_cap_ref", "A national cap has no scope_ref.")
 PERIOD_BACKWARDS = Template("period_backwards", "Must not be before period_from.")
+
+PENDING = (DRAFT, SUBMITTED, RETURNED)  # filings an approval could still meet: previewed
 
 CAP_FIELDS = ("name", "scope", "scope_province", "scope_enterprise_id", "basis", "limit_tpa",
               "period_from", "period_to", "source", "active")
@@ -170,6 +172,16 @@ def cap_impact(cap: Cap, filing: Filing, effect: Effect, usage=None) -> CapImpac
     return CapImpact(cap, delta, worst.month, worst.approved_tpa, worst.approved_tpa + delta)
 
 
+def refusal_figures(impact: CapImpact) -> dict[str, Any] | None:
+    """The figures of the ``cap_exceeded`` refusal an approval with this impact meets; None when it passes."""
+    if not impact.refused:
+        return None
+    cap = impact.cap
+    return {"cap_id": cap.id, "cap_name": cap.name, "basis": cap.basis, "month": impact.month,
+            "usage_tpa": impact.usage_tpa, "filing_tpa": impact.delta_tpa, "resulting_tpa": impact.resulting_tpa,
+            "limit_tpa": cap.limit_tpa, "excess_tpa": impact.excess_tpa}
+
+
 def check_caps(smelter: Smelter, filing: Filing, effect: Effect) -> None:
     """Refuse a filing that would push any covering cap above its limit in any month.
 
@@ -177,17 +189,13 @@ def check_caps(smelter: Smelter, filing: Filing, effect: Effect) -> None:
     (by id), so the usage read below cannot change before the approval commits.
     """
     for cap in covering_caps(smelter, lock=True):
-        impact = cap_impact(cap, filing, effect)
-        if impact.refused:
-            raise CapExceeded(
-                cap_id=cap.id, cap_name=cap.name, basis=cap.basis, month=impact.month,
-                usage_tpa=impact.usage_tpa, filing_tpa=impact.delta_tpa,
-                resulting_tpa=impact.resulting_tpa, limit_tpa=cap.limit_tpa,
-                excess_tpa=impact.excess_tpa)
+        figures = refusal_figures(cap_impact(cap, filing, effect))
+        if figures is not None:
+            raise CapExceeded(**figures)
 
 
 def approval_preview(filing: Filing) -> list[dict]:
-    """What approving a submitted filing would do to each covering cap; locks and changes nothing.
+    """What approving a filing not yet decided would do to each covering cap; locks and changes nothing.
 
     The same computation as :func:`check_caps`, so the page and the approval
     cannot disagree (short of another approval landing in between).
@@ -210,7 +218,7 @@ def approval_previews(filings: list[Filing]) -> dict[int, list[dict]]:
 
     previews: dict[int, list[dict]] = {}
     for filing in filings:
-        if filing.status != SUBMITTED:
+        if filing.status not in PENDING:
             previews[filing.id] = []
             continue
         smelter = filing.smelter
@@ -233,7 +241,7 @@ def _preview_row(impact: CapImpact) -> dict:
         "resulting_tpa": impact.resulting_tpa, "limit_tpa": cap.limit_tpa,
         "excess_tpa": impact.excess_tpa,
         "status": status_for(impact.resulting_tpa, cap.limit_tpa) if affected else None,
-        "refused": impact.refused,
+        "refused": impact.refused, "refusal": refusal_figures(impact),
     }
 
 

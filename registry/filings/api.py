@@ -13,6 +13,7 @@ from registry.extensions import db
 from registry.filings import services, workflow
 from registry.filings.listing import filings_page
 from registry.filings.schemas import (
+    ChecksOut,
     DecisionIn,
     FilingFilter,
     FilingIn,
@@ -96,6 +97,18 @@ class FilingItem(MethodView):
         check_if_match(FilingOut().dump(filing))
         services.update_filing(filing, data, current_user)
         return with_etag(FilingOut(), filing)
+
+
+@blp.route("/<int:filing_id>/checks")
+@blp.response(200, ChecksOut)
+def filing_checks(filing_id):
+    """What an approval now would meet: every rule's refusal, and the effect on each covering cap.
+
+    The same rules the approval checks (positions in every later month, covering
+    caps, replacement cover), read without locks, so a filer sees before submitting
+    what the reviewer will see. Locks and changes nothing.
+    """
+    return services.checks(services.get_filing(current_user, filing_id))
 
 
 def _transition_view(action: str):

@@ -11,6 +11,7 @@ from registry.extensions import db
 from registry.filings.models import SUBMITTED, Filing
 from registry.filings.services import filings_for
 from registry.permissions import require_role
+from registry.readiness import refusals_for
 from registry.roles import DECIDERS, STAFF
 from registry.ui.forms import (
     ActionForm,
@@ -32,7 +33,9 @@ def review():
     months = sorted({f.effective_month for f in queue})
     surges = surge_by_month(months[0], months[-1]) if months else {}
     previews = approval_previews(queue)  # one usage read per cap, whatever the queue's length
-    items = [{"filing": f, "preview": previews[f.id], "surge": surges[f.effective_month]} for f in queue]
+    refusals = refusals_for(queue, previews)  # the idle-capacity rule and cover too, not only the caps
+    items = [{"filing": f, "preview": previews[f.id], "surge": surges[f.effective_month], "refusals": refusals[f.id]}
+             for f in queue]
     may_decide = current_user.role in DECIDERS
     return render_template("review/queue.html", items=items, total=total, may_decide=may_decide,
                            approve_form=ActionForm(), note_form=NoteForm())

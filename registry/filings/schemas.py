@@ -57,6 +57,37 @@ class FilingOut(Schema):
     version = ma.fields.Integer()
 
 
+class CapPreviewOut(Schema):
+    cap_id = ma.fields.Integer()
+    name = ma.fields.String()
+    scope = ma.fields.String()
+    scope_ref = ma.fields.String(allow_none=True)
+    basis = ma.fields.String()
+    affected = ma.fields.Boolean(metadata={"description": "Whether the filing changes a month of the cap's period."})
+    month = ma.fields.String(allow_none=True, metadata={"description": "The affected month where the cap ends "
+                                                                      "highest."})
+    delta_tpa = ma.fields.Integer()
+    usage_tpa = ma.fields.Integer(allow_none=True)
+    resulting_tpa = ma.fields.Integer(allow_none=True)
+    limit_tpa = ma.fields.Integer()
+    excess_tpa = ma.fields.Integer()
+    status = ma.fields.String(allow_none=True)
+    refused = ma.fields.Boolean()
+
+
+class ChecksOut(Schema):
+    filing_id = ma.fields.Integer()
+    status = ma.fields.String()
+    checked = ma.fields.Boolean(metadata={"description": "False once the filing is decided: nothing is left to "
+                                                         "check."})
+    would_pass = ma.fields.Boolean(metadata={"description": "Whether an approval now would pass every rule."})
+    refusals = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "What an approval now would refuse, each as the 409 problem the approval would answer "
+                       "(code, detail in the request's language, the figures)."})
+    caps = ma.fields.List(ma.fields.Nested(CapPreviewOut), metadata={
+        "description": "Each covering cap at its worst affected month, before and after approval."})
+
+
 class TransitionIn(Schema):
     note = Text(load_default=None, allow_none=True)
 

@@ -10,12 +10,14 @@ import sqlalchemy as sa
 
 from registry.audit.services import audited_fields, record
 from registry.capacity.projection import count_filing
+from registry.caps.services import PENDING, approval_previews
 from registry.extensions import db
 from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
 from registry.members.models import Smelter
 from registry.messages import Template
 from registry.permissions import ensure_visible, enterprise_scope, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
+from registry.readiness import refusals_for
 from registry.replacement.services import audited_replacements, set_replacements
 from registry.roles import FILER
 
@@ -172,3 +174,12 @@ def remember_idempotent(user, key: str, data: dict[str, Any], filing: Filing) ->
     db.session.add(IdempotencyKey(user_id=user.id, key=key, request_hash=request_hash(data),
                                   filing_id=filing.id))
     db.session.flush()
+
+
+def checks(filing: Filing) -> dict[str, Any]:
+    """``GET /filings/{id}/checks``: what an approval now would refuse, and each covering cap's preview."""
+    previews = approval_previews([filing])
+    found = refusals_for([filing], previews)[filing.id]
+    return {"filing_id": filing.id, "status": filing.status, "checked": filing.status in PENDING,
+            "would_pass": filing.status in PENDING and not found,
+            "refusals": [refusal.to_dict() for refusal in found], "caps": previews[filing.id]}

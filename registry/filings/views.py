@@ -14,7 +14,7 @@ from registry import labels
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.capacity.positions import position_at
-from registry.caps.services import approval_preview
+from registry.caps.services import PENDING, approval_previews
 from registry.errors import settle_refusal
 from registry.extensions import db
 from registry.filings import services, workflow
@@ -27,6 +27,7 @@ from registry.members.models import Enterprise
 from registry.members.services import enterprises_for, smelters_for
 from registry.permissions import require_role
 from registry.problems import Problem, RuleBroken
+from registry.readiness import refusals_for
 from registry.reference.provinces import PROVINCES
 from registry.rest.paging import paginate
 from registry.roles import FILER
@@ -158,11 +159,13 @@ def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = Non
     forms = {action: note_forms.get(action) or (NoteForm() if workflow.TRANSITIONS[action].note_required
                                                else ActionForm())
              for action in actions}
-    preview = approval_preview(filing) if current_user.is_staff else []
+    previews = approval_previews([filing])  # a filer sees what the reviewer will see
+    pending = filing.status in PENDING
     enterprise = db.session.get(Enterprise, filing.smelter.enterprise_id)
     return render_template(
         "filings/detail.html", filing=filing, enterprise=enterprise, actions=actions, forms=forms,
-        preview=preview, refusal=refusal, history=history(filing.id),
+        preview=previews[filing.id], refusal=refusal, history=history(filing.id),
+        refusals=refusals_for([filing], previews)[filing.id] if pending else None,
         position=position_at(filing.smelter, filing.effective_month),
         editable=filing.status in services.EDITABLE and current_user.role == FILER,
     ), status

@@ -75,15 +75,18 @@ class Cover:
         }
 
 
-def consume_cover(filing: Filing, smelter: Smelter, actor) -> Cover:
-    """Refuse short cover (409 ``short_cover``), else take the tonnes from each indicator."""
-    rows = list(filing.replacements)
-    locked = lock_indicators([row.indicator_id for row in rows]) if rows else {}
+def _cover(filing: Filing, smelter: Smelter, indicators: dict[int, Indicator]) -> Cover:
+    """The filing's cover from ``indicators`` (another enterprise's indicator offers nothing)."""
     cover = Cover(filing.capacity_tpa, ratio_for(smelter.province))
-    for row in rows:
-        indicator = locked.get(row.indicator_id)
+    for row in filing.replacements:
+        indicator = indicators.get(row.indicator_id)
         mine = indicator is not None and indicator.enterprise_id == smelter.enterprise_id
         cover.lines.append(CoverLine(row.indicator_id, row.tonnes_tpa, indicator.remaining_tpa if mine else 0))
+    return cover
+
+
+def check_cover(cover: Cover, smelter: Smelter) -> None:
+    """Refuse short cover (409 ``short_cover``): in total, or an indicator without the tonnes named."""
     figures = {"capacity_tpa": cover.capacity_tpa, "ratio": float(cover.ratio), "province": smelter.province,
                "required_tpa": cover.required_tpa, "offered_tpa": cover.offered_tpa,
                "shortfall_tpa": cover.shortfall_tpa}
@@ -96,6 +99,25 @@ def consume_cover(filing: Filing, smelter: Smelter, actor) -> Cover:
             indicator_wanted_tpa=line.tonnes_tpa,
             lacking=[{"indicator_id": x.indicator_id, "remaining_tpa": x.remaining_tpa,
                       "wanted_tpa": x.tonnes_tpa} for x in cover.lacking])
+
+
+def cover_refusal(filing: Filing, smelter: Smelter) -> ShortCover | None:
+    """What :func:`consume_cover` would refuse now, read without locks (previews); None if covered."""
+    ids = [row.indicator_id for row in filing.replacements]
+    found = db.session.scalars(sa.select(Indicator).where(Indicator.id.in_(ids))) if ids else []
+    try:
+        check_cover(_cover(filing, smelter, {indicator.id: indicator for indicator in found}), smelter)
+    except ShortCover as refusal:
+        return refusal
+    return None
+
+
+def consume_cover(filing: Filing, smelter: Smelter, actor) -> Cover:
+    """Refuse short cover (:func:`check_cover`), else take the tonnes from each indicator."""
+    rows = list(filing.replacements)
+    locked = lock_indicators([row.indicator_id for row in rows]) if rows else {}
+    cover = _cover(filing, smelter, locked)
+    check_cover(cover, smelter)
     for row in rows:
         indicator = locked[row.indicator_id]
         before = indicator.remaining_tpa
