@@ -21,10 +21,12 @@ LAYERS = (
     {"members"},
     {"replacement"},
     {"caps"},
+    {"readiness"},
     {"filings"},
     {"returns"},
+    {"imports"},
     {"tasks"},
-    {"summaries", "dashboard", "approvals"},
+    {"summaries", "dashboard", "approvals", "notify"},
     {"demo", "scale"},
     {"cli"},
     {""},  # the factory, registry/__init__.py
