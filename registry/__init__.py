@@ -37,6 +37,7 @@ from registry.rest.api import api
 from registry.rest.content import require_json_body
 from registry.rest.docs import docs_assets
 from registry.rest.query import refuse_unknown_query_parameters
+from registry.returns import views as _return_pages  # noqa: F401
 from registry.returns.api import blp as monthly_returns
 from registry.security import refuse_oversized_request, set_security_headers
 from registry.summaries.api import blp as summaries

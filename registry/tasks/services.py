@@ -60,7 +60,7 @@ def _return_tasks(user) -> list[dict[str, Any]]:
             late = today > due
             template = RETURN_OVERDUE if late else RETURN_DUE
             tasks.append(_task(template.code, template(month=month, smelter=smelter.name, due_on=due),
-                               "/api/v1/monthly-returns", month=month, smelter_id=smelter.id,
+                               f"/returns?month={month}", month=month, smelter_id=smelter.id,
                                due_on=due.isoformat(), overdue=late))
     return sorted(tasks, key=lambda t: (not t["overdue"], t["month"], t["smelter_id"]))
 
