@@ -73,6 +73,9 @@ class BaseConfig:
         self.SURGE_THRESHOLD_TPA = _int("SURGE_THRESHOLD_TPA", 2_000_000)
         self.RETURN_DUE_DAY = _int("RETURN_DUE_DAY", 10)
         self.UTILISATION_TARGET = _float("UTILISATION_TARGET", 0.8)
+        # Imports (XLSX/CSV uploads): data rows and bytes per file; the import endpoints alone allow the bytes.
+        self.IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 5000)
+        self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
         # The registry's today, YYYY-MM-DD (unset: today in Beijing): demos and rehearsals set it.
         self.REGISTRY_TODAY = env.get("REGISTRY_TODAY") or None
 

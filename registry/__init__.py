@@ -28,6 +28,8 @@ from registry.filings import review as _review  # noqa: F401
 from registry.filings import views as _filing_pages  # noqa: F401
 from registry.filings.api import blp as filings
 from registry.i18n import CatalogueDomain, select_locale
+from registry.imports import views as _import_pages  # noqa: F401
+from registry.imports.api import blp as imports
 from registry.members import admin as _member_admin  # noqa: F401
 from registry.members import views as _member_pages  # noqa: F401
 from registry.members.api import enterprises, smelters
@@ -104,7 +106,7 @@ def register_api(app: Flask) -> None:
     })
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (enterprises, smelters, filings, caps, indicators, ratios, monthly_returns, summaries,
-                      audit, me):
+                      audit, me, imports):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies, authenticate the API
     app.register_blueprint(docs_assets)
