@@ -78,6 +78,22 @@ class BaseConfig:
         self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
         # The registry's today, YYYY-MM-DD (unset: today in Beijing): demos and rehearsals set it.
         self.REGISTRY_TODAY = env.get("REGISTRY_TODAY") or None
+        # E-mail (``flask --app wsgi notify``): the SMTP server, one connection per message.
+        self.MAIL_BACKEND = "smtp"  # Flask-Mailman would keep mail in memory under TESTING; tests use a server
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = _int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = env.get("MAIL_USE_TLS", "0") == "1"  # STARTTLS on the plain port (587)
+        self.MAIL_USE_SSL = env.get("MAIL_USE_SSL", "0") == "1"  # TLS from the first byte (465)
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None  # unset: no SMTP login
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "registry@localhost")
+        self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)  # seconds: a hung server fails the message, not cron
+        # A reminder goes out this many days before a return's due date (and again once it is overdue).
+        self.REMINDER_DAYS_BEFORE = _int("REMINDER_DAYS_BEFORE", 3)
+        # Decisions older than this are never mailed: the first run does not send the whole history.
+        self.DECISION_MAIL_WINDOW_DAYS = _int("DECISION_MAIL_WINDOW_DAYS", 7)
+        # The address users open the registry at, for links in e-mails (a command has no request).
+        self.REGISTRY_BASE_URL = env.get("REGISTRY_BASE_URL", "http://localhost:5000").rstrip("/")
 
 
 class DevelopmentConfig(BaseConfig):

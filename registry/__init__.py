@@ -23,7 +23,7 @@ from registry.clock import parse_today
 from registry.dashboard import views as _dashboard  # noqa: F401
 from registry.db import configure_sqlite, want_write_lock
 from registry.errors import register_error_handlers
-from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
+from registry.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from registry.filings import review as _review  # noqa: F401
 from registry.filings import views as _filing_pages  # noqa: F401
 from registry.filings.api import blp as filings
@@ -92,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = CatalogueDomain()  # finds translations/zh_CN for Babel's zh_Hans_CN
     limiter.init_app(app)
+    mail.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

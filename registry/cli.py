@@ -15,6 +15,7 @@ from registry.dump import DumpError, export_to, import_from
 from registry.extensions import db
 from registry.members.models import Enterprise
 from registry.months import is_month
+from registry.notify.cli import notify_command
 from registry.problems import Problem
 from registry.roles import ROLES
 from registry.scale import SCALE_PASSWORD, ScaleSpec, generate
@@ -184,3 +185,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_scale_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_dump_command)
+    app.cli.add_command(notify_command)
