@@ -49,3 +49,13 @@ def committed(command: Callable) -> Callable:
         return result
 
     return wrapper
+
+
+def commit_step() -> None:
+    """Commit one step of a command whose steps must each stand alone.
+
+    ``notify`` claims each mail in its own transaction before sending it, so a
+    crash midway cannot resend what went out; every other command is
+    ``@committed`` once.
+    """
+    db.session.commit()

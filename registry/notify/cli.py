@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.extensions import db
 from registry.notify.mail import compose
 from registry.notify.services import KINDS, Notice, claim, due_notices, release
+from registry.transactions import commit_step
 
 CLAIMED, SENT, FAILED = "claimed elsewhere", "sent", "failed"
 
@@ -30,7 +31,7 @@ def _deliver(notice: Notice) -> tuple[str, str | None]:
     message = compose(notice)  # before the claim: a mail that cannot be written is never claimed
     try:
         claim(notice)
-        db.session.commit()
+        commit_step()
     except IntegrityError:
         db.session.rollback()
         return CLAIMED, None  # another run has it
@@ -38,7 +39,7 @@ def _deliver(notice: Notice) -> tuple[str, str | None]:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         release(notice)
-        db.session.commit()
+        commit_step()
         return FAILED, f"{type(error).__name__}: {error}"
     return SENT, None
 
