@@ -19,10 +19,12 @@ from flask import Flask
 from registry.capacity.checks import approval_effect
 from registry.caps.services import check_caps
 from registry.extensions import db
-from registry.filings.models import CLOSURE, NEW_CAPACITY, Filing
-from registry.filings.workflow import TRANSITION_CHECKS
+from registry.filings.models import APPROVED, CLOSURE, NEW_CAPACITY, Filing
+from registry.filings.services import AMENDS_NOT_APPROVED
+from registry.filings.workflow import TRANSITION_CHECKS, supersede
 from registry.members.models import Smelter
-from registry.problems import RuleBroken
+from registry.problems import Conflict, RuleBroken
+from registry.replacement.amendments import amend_closure_indicator, give_back_cover
 from registry.replacement.cover import consume_cover
 from registry.replacement.services import create_from_closure
 
@@ -31,17 +33,30 @@ def approve(filing: Filing, reviewer) -> None:
     """Check every rule under lock, then create a closure's indicator; flushes only.
 
     The workflow then moves the filing's flows in the projection
-    (``registry.capacity.projection``), in this transaction.
+    (``registry.capacity.projection``), in this transaction. An amendment's
+    original is locked right after the amendment, checked against the ledger
+    without it, and superseded (or cancelled) here, in the same transaction.
 
     A refusal carries its ``approve_refused`` audit event: the request rolls
     back everything else and keeps that (``registry.errors.settle_refusal``).
     """
+    original = None
+    if filing.amends_id is not None:
+        original = db.session.get(Filing, filing.amends_id, with_for_update=True, populate_existing=True)
+        if original.status != APPROVED:
+            raise Conflict(AMENDS_NOT_APPROVED(amends_id=original.id, status=original.status),
+                           code="amends_not_approved", amends_id=original.id, status_now=original.status)
     smelter = db.session.get(Smelter, filing.smelter_id, with_for_update=True, populate_existing=True)
     try:
-        effect = approval_effect(smelter, filing)  # positions in every month from the filing's on
+        effect = approval_effect(smelter, filing)  # positions in every month from the filing's (or original's) on
         check_caps(smelter, filing, effect)  # locks the covering caps by id
         if filing.kind == NEW_CAPACITY:
-            consume_cover(filing, smelter, reviewer)  # locks the named indicators last, by id
+            if original is not None:
+                give_back_cover(original, filing, reviewer)  # locks both filings' indicators, by id
+            if not filing.cancel:
+                consume_cover(filing, smelter, reviewer)  # locks the named indicators last, by id
+        if filing.kind == CLOSURE and original is not None:
+            amend_closure_indicator(original, filing, reviewer)
     except RuleBroken as refusal:
         refusal.audit = {
             "actor": reviewer, "entity_type": "filing", "entity_id": filing.id,
@@ -49,7 +64,9 @@ def approve(filing: Filing, reviewer) -> None:
             "after": {"rule": refusal.rule, **refusal.figures},
         }
         raise
-    if filing.kind == CLOSURE:
+    if original is not None:
+        supersede(original, filing, reviewer)
+    elif filing.kind == CLOSURE:
         create_from_closure(filing, smelter, reviewer)
 
 

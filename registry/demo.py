@@ -89,6 +89,12 @@ FILINGS = (
     (3, "closure", 50_000, "2017-04", "returned", "Retire test cells."),
 )
 
+# Plans changed after approval: (index in FILINGS of the approved original, amendment fields, note)
+AMENDMENTS = (
+    (6, {"effective_month": "2017-03"}, "Power contract renewal slipped to spring: restart postponed."),
+    (14, {"cancel": True}, "Tariff agreed with the grid: the curtailment is not needed."),
+)
+
 # Indicator trades recorded by the association: (origin smelter index, buyer enterprise index, t/a, note)
 TRANSFERS = (
     (13, 2, 120_000, "Indicator trade, Yunnan to Shandong (MIIT 2018 No. 12)."),
@@ -145,6 +151,7 @@ def load_demo() -> bool:
     reviewer = users["reviewer@registry.example"]
     closures_first = sorted(FILINGS, key=lambda row: not (row[1] == "closure" and row[4] == "approved"))
     transfers_done = False
+    originals = {}
     for index, kind, capacity, month, status, note, *covered in closures_first:
         if not transfers_done and not (kind == "closure" and status == "approved"):
             _record_transfers(smelters, enterprises, reviewer)
@@ -168,6 +175,13 @@ def load_demo() -> bool:
                                 "New capacity needs replacement indicators (MIIT 2015 No. 127).")
         elif status == "returned":
             workflow.transition(filing.id, "return", reviewer, "Please attach the dismantling plan.")
+        originals[FILINGS.index((index, kind, capacity, month, status, note, *covered))] = filing
+    for position, change, note in AMENDMENTS:
+        original = originals[position]
+        filer = _filer_for(original.smelter.enterprise_id, enterprises, users)
+        amendment = create_filing({"amends_id": original.id, **change, "notes": note}, filer)
+        workflow.transition(amendment.id, "submit", filer)
+        workflow.transition(amendment.id, "approve", reviewer, "The amended plan fits the caps.")
     _file_returns(smelters, enterprises, users)
     return True
 

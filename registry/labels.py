@@ -22,6 +22,8 @@ STATUSES = {
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn"),
+    "superseded": _l("Superseded"),
+    "cancelled": _l("Cancelled"),
 }
 
 # The buttons of the workflow (registry.filings.workflow.TRANSITIONS).
@@ -43,6 +45,8 @@ EVENTS = {
     "reject": _l("Rejected"),
     "return": _l("Returned for changes"),
     "approve_refused": _l("Approval refused"),
+    "supersede": _l("Superseded by an amendment"),
+    "cancel": _l("Cancelled by an amendment"),
 }
 
 ROLES = {

@@ -194,6 +194,15 @@ class ShortCover(RuleBroken):
             super().__init__(**figures)
 
 
+class IndicatorAlreadyUsed(RuleBroken):
+    """A closure's amendment that would take back tonnes its indicator no longer holds."""
+
+    code, label_text = "indicator_already_used", _l("Indicator already used")
+    template = Template("indicator_already_used",
+                        "The indicator #%(indicator_id)s of this closure has %(remaining_tpa)s of its %(tonnes_tpa)s "
+                        "left (used or transferred): the amendment would take back %(withdrawn_tpa)s.")
+
+
 def rule_label(code: str | None) -> Any:
     """The name of the rule with this code (also the codes of earlier versions, for old history)."""
     names = {cls.code: cls.label_text for cls in RuleBroken.__subclasses__()}

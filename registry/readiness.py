@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from registry.capacity.checks import approval_effect, smelter_rows
 from registry.caps.services import PENDING, approval_previews
-from registry.filings.models import NEW_CAPACITY, Filing
+from registry.filings.models import CLOSURE, NEW_CAPACITY, Filing
 from registry.problems import CapExceeded, RuleBroken
+from registry.replacement.amendments import closure_indicator, indicator_refusal
 from registry.replacement.cover import cover_refusal
 
 
@@ -38,10 +39,14 @@ def refusals_for(filings: list[Filing], previews: dict[int, list[dict]] | None =
         except RuleBroken as refusal:
             found[filing.id].append(refusal)
         found[filing.id] += [CapExceeded(**row["refusal"]) for row in previews.get(filing.id, []) if row["refusal"]]
-        if filing.kind == NEW_CAPACITY:
+        if filing.kind == NEW_CAPACITY and not filing.cancel:
             short = cover_refusal(filing, smelter)
             if short is not None:
                 found[filing.id].append(short)
+        if filing.kind == CLOSURE and filing.amends_id is not None:
+            used = indicator_refusal(filing, closure_indicator(filing.amends_id))
+            if used is not None:
+                found[filing.id].append(used)
     return found
 
 

@@ -20,6 +20,7 @@ import requests
 import sqlalchemy as sa
 
 from registry.audit.models import AuditEvent
+from registry.capacity.projection import verify
 from registry.extensions import db
 from registry.filings.models import APPROVED, Filing
 from tests.server_helpers import gunicorn as serve
@@ -252,4 +253,39 @@ def test_submits_and_approvals_of_one_smelter_at_once_keep_the_projection_exact(
     assert [status for status, _ in results] == [200] * len(calls), results
     with app.app_context():
         assert verify() == []
+        db.session.remove()
+
+
+def test_an_amendment_and_new_filings_competing_for_one_months_headroom_fit_exactly(app, factory, server):
+    """An approved restart brought forward into December against five December restarts: room for one."""
+    enterprise = factory.enterprise(province="41")
+    filer = factory.user("filer", enterprise)
+    smelters = [factory.smelter(enterprise) for _ in range(6)]
+    cap = factory.cap(basis="monthly_additions", limit_tpa=100_000, period_from="2016-10", period_to="2017-06")
+    original = factory.filing(smelters[0], filer, capacity_tpa=100_000, effective_month="2017-03",
+                              status="approved")
+    token = factory.token(filer)
+    created = requests.post(f"{server}/api/v1/filings", headers=_auth(token), timeout=TIMEOUT,
+                            json={"amends_id": original.id, "effective_month": "2016-12"})
+    assert created.status_code == 201, created.json()
+    amendment_id = created.json()["id"]
+    assert requests.post(f"{server}/api/v1/filings/{amendment_id}/submit", headers=_auth(token), json={},
+                         timeout=TIMEOUT).ok
+    rivals = [factory.filing(s, filer, capacity_tpa=100_000, effective_month="2016-12", status="submitted")
+              for s in smelters[1:]]
+    ids = [amendment_id, *(f.id for f in rivals)]
+    tokens = reviewer_tokens(factory, len(ids))
+    results = storm(server, [("POST", f"/api/v1/filings/{i}/approve", t) for i, t in zip(ids, tokens, strict=True)])
+
+    assert Counter(status for status, _ in results) == {200: 1, 409: 5}, results
+    assert {body["code"] for status, body in results if status == 409} == {"cap_exceeded"}
+    admin = _auth(factory.token(factory.user("admin")))
+    usage = {r["month"]: r["approved_tpa"] for r in requests.get(
+        f"{server}/api/v1/caps/{cap.id}/usage", headers=admin, timeout=TIMEOUT).json()}
+    assert usage["2016-12"] == 100_000
+    amendment_won = results[0][0] == 200
+    assert usage["2017-03"] == (0 if amendment_won else 100_000)  # the original left March only if it moved
+    with app.app_context():
+        assert verify() == []
+        assert db.session.get(Filing, original.id).status == ("superseded" if amendment_won else "approved")
         db.session.remove()

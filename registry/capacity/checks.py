@@ -5,11 +5,14 @@ and without it (the projection's flows, one query): the difference is the
 filing's effect on built and operating capacity in every later month (a
 restart's effect ends where a later closure takes that capacity). A month
 that breaks a rule refuses the approval, naming the month and the position.
+An amendment's effect is the ledger without its original and with it: the
+original's capacity leaves its month, the amendment's (none, for a
+cancellation) enters its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -31,21 +34,31 @@ from registry.problems import (
 
 @dataclass(frozen=True)
 class Effect:
-    """The filing's change to built and operating capacity from its month on (the last holds after)."""
+    """The filing's change to built and operating capacity from ``first`` on (the last holds after)."""
 
     filing: Filing
+    first: str  # the earliest month the approval changes (an amendment: its own or its original's)
     built: tuple[int, ...]
     operating: tuple[int, ...]
+    additions: dict[str, int] = field(default_factory=dict)  # month -> change to restarts and new capacity
 
     def delta(self, basis: str, month: str) -> int:
-        """How much approving the filing adds to ``basis`` in ``month``."""
-        first = self.filing.effective_month
+        """How much approving the filing adds to ``basis`` in ``month`` (negative: takes away)."""
         if basis == MONTHLY_ADDITIONS:
-            return self.filing.capacity_tpa if month == first and self.filing.kind in ADDITION_KINDS else 0
-        if month < first:
+            return self.additions.get(month, 0)
+        if month < self.first:
             return 0
         series = self.built if basis == BUILT else self.operating
-        return series[min(months.to_index(month) - months.to_index(first), len(series) - 1)]
+        return series[min(months.to_index(month) - months.to_index(self.first), len(series) - 1)]
+
+
+def changes(filing: Filing) -> list[tuple[str, str, int]]:
+    """(month, kind, capacity) an approval of ``filing`` puts into the ledger, and takes out of it."""
+    found = [] if filing.cancel else [(filing.effective_month, filing.kind, filing.capacity_tpa)]
+    if filing.amends_id is not None:
+        original = db.session.get(Filing, filing.amends_id)
+        found.append((original.effective_month, original.kind, -original.capacity_tpa))
+    return found
 
 
 def smelter_rows(smelter, first: str | None = None) -> list[SmelterMonth]:
@@ -56,9 +69,9 @@ def smelter_rows(smelter, first: str | None = None) -> list[SmelterMonth]:
     return list(db.session.scalars(stmt))
 
 
-def _months_from(smelter, first: str, rows: list[SmelterMonth]) -> tuple[tuple[int, int],
-                                                                        list[tuple[str, Flows, Position]]]:
-    """The position before ``first`` and each month from ``first`` to the smelter's last row."""
+def _months_from(smelter, first: str, rows: list[SmelterMonth], last: str
+                 ) -> tuple[tuple[int, int], list[tuple[str, Flows, Position]]]:
+    """The position before ``first`` and each month from ``first`` to the smelter's last row or ``last``."""
     before = months.add(first, -1)
     rows = [row for row in rows if row.month >= before or row.is_last]
     start = (smelter.baseline_built_tpa, smelter.baseline_operating_tpa)
@@ -70,6 +83,10 @@ def _months_from(smelter, first: str, rows: list[SmelterMonth]) -> tuple[tuple[i
             later.append((row.month, approved_flows(row), Position(row.month, row.built_tpa, row.operating_tpa)))
     if not later:  # the filing's month is past the smelter's last row
         later = [(first, NO_FLOWS, Position(first, *start))]
+    final = later[-1][2]
+    if final.month < last:  # an amendment moved past the last row: its position carried on
+        later += [(month, NO_FLOWS, Position(month, final.built_tpa, final.operating_tpa))
+                  for month in months.span(months.add(final.month, 1), last)]
     return start, later
 
 
@@ -80,18 +97,28 @@ def approval_effect(smelter, filing: Filing, *, check: bool = True,
     ``check=False`` (previews) gives the effect even then; the approval will refuse it.
     ``rows``: the smelter's ``smelter_rows``, when a queue of its filings shares one read.
     """
+    moved = changes(filing)
+    first, last = min(month for month, _, _ in moved), max(month for month, _, _ in moved)
     if rows is None:
-        rows = smelter_rows(smelter, filing.effective_month)
-    start, later = _months_from(smelter, filing.effective_month, rows)
-    with_filing = [(month, flows.plus(filing.kind, filing.capacity_tpa) if month == filing.effective_month
-                    else flows) for month, flows, _ in later]
+        rows = smelter_rows(smelter, first)
+    start, later = _months_from(smelter, first, rows, last)
+    with_filing = []
+    for month, flows, _ in later:
+        for changed_month, kind, capacity in moved:
+            if changed_month == month:
+                flows = flows.plus(kind, capacity)
+        with_filing.append((month, flows))
     built, operating = [], []
     for step, (_, _, old) in zip(replay(*start, with_filing), later, strict=True):
         if check and step.broken:
             _refuse(step.broken, filing, old)
         built.append(step.built - old.built_tpa)
         operating.append(step.operating - old.operating_tpa)
-    return Effect(filing, tuple(built), tuple(operating))
+    additions: dict[str, int] = {}
+    for month, kind, capacity in moved:
+        if kind in ADDITION_KINDS:
+            additions[month] = additions.get(month, 0) + capacity
+    return Effect(filing, first, tuple(built), tuple(operating), additions)
 
 
 def _refuse(broken: str, filing: Filing, position: Position) -> None:

@@ -1,6 +1,8 @@
 """Keeping the projection: every status change that counts, in its own transaction.
 
-A filing counts while it is approved (the ledger) or submitted (pending).
+A filing counts while it is approved (the ledger) or submitted (pending);
+an amendment only once approved (until then its original stands), and an
+approved cancellation never (its approval takes the original out).
 ``record_transition`` moves its capacity between the month's flow columns
 and replays the smelter from that month on: at most one row per later
 month of one smelter, whatever the length of the ledger. It takes the
@@ -31,7 +33,18 @@ from registry.extensions import db
 from registry.filings.models import APPROVED, SUBMITTED, Filing
 from registry.members.models import Smelter
 
-COUNTED = (APPROVED, SUBMITTED)
+
+def counts(filing: Filing, status: str) -> bool:
+    """Whether ``filing`` in ``status`` is in the projection's flows (approved, or pending)."""
+    if status == APPROVED:
+        return not filing.cancel
+    return status == SUBMITTED and filing.amends_id is None
+
+
+def counted_clause() -> sa.ColumnElement[bool]:
+    """:func:`counts` in SQL, for the replays from the filings themselves."""
+    return sa.or_(sa.and_(Filing.status == APPROVED, Filing.cancel.is_(False)),
+                  sa.and_(Filing.status == SUBMITTED, Filing.amends_id.is_(None)))
 
 
 def approved_flows(row: SmelterMonth) -> Flows:
@@ -121,16 +134,17 @@ def record_transition(filing: Filing, before: str, after: str) -> None:
     if before != after:
         count_filing(filing.smelter_id, before, filing.kind, -1)
         count_filing(filing.smelter_id, after, filing.kind, +1)
-    if before == after or (before not in COUNTED and after not in COUNTED):
+    was, now = counts(filing, before), counts(filing, after)
+    if before == after or not (was or now):
         return
     # The smelter's lock serialises every replay of its months: a submit and an approval of two
     # filings of one smelter would otherwise each write months computed from the other's old rows.
     # (An approval holds it already; the order filing, smelter, caps, indicators is kept.)
     smelter = db.session.get(Smelter, filing.smelter_id, with_for_update=True, populate_existing=True)
     extend(smelter, filing.effective_month)
-    if before in COUNTED:
+    if was:
         _move(filing, before, -1)
-    if after in COUNTED:
+    if now:
         _move(filing, after, +1)
     replay_from(smelter, filing.effective_month)
     db.session.flush()
@@ -172,7 +186,7 @@ def counted_flows(smelter_id: int | None = None) -> dict[int, dict[str, tuple[Fl
     found: dict[int, dict[str, list[Flows]]] = defaultdict(dict)
     stmt = (sa.select(Filing.smelter_id, Filing.effective_month, Filing.status, Filing.kind,
                       sa.func.sum(Filing.capacity_tpa))
-            .where(Filing.status.in_(COUNTED))
+            .where(counted_clause())
             .group_by(Filing.smelter_id, Filing.effective_month, Filing.status, Filing.kind))
     if smelter_id is not None:
         stmt = stmt.where(Filing.smelter_id == smelter_id)

@@ -122,12 +122,12 @@ def covering_caps(smelter: Smelter, *, lock: bool = False) -> list[Cap]:
     return list(db.session.scalars(stmt))
 
 
-def affected_months(cap: Cap, filing: Filing) -> tuple[str, str] | None:
-    """The months of the cap's period that the filing changes, as (first, last)."""
+def affected_months(cap: Cap, effect: Effect) -> tuple[str, str] | None:
+    """The months of the cap's period that approving the filing changes, as (first, last)."""
     if cap.basis == MONTHLY_ADDITIONS:
-        month = filing.effective_month
-        return (month, month) if cap.period_from <= month <= cap.period_to else None
-    first = max(cap.period_from, filing.effective_month)
+        inside = [m for m, change in effect.additions.items() if change and cap.period_from <= m <= cap.period_to]
+        return (min(inside), max(inside)) if inside else None
+    first = max(cap.period_from, effect.first)
     return (first, cap.period_to) if first <= cap.period_to else None
 
 
@@ -159,9 +159,9 @@ def cap_impact(cap: Cap, filing: Filing, effect: Effect, usage=None) -> CapImpac
     the filing adds nothing to (a restart's capacity taken by a later
     closure) cannot be refused for it.
     """
-    span = affected_months(cap, filing)
+    span = affected_months(cap, effect)
     if span is None:
-        return CapImpact(cap, effect.delta(cap.basis, filing.effective_month))
+        return CapImpact(cap, effect.delta(cap.basis, effect.first))
     series = usage(*span) if usage is not None else cap_usage(cap, *span)
     changed = [(u, effect.delta(cap.basis, u.month)) for u in series]
     changed = [(u, d) for u, d in changed if d != 0]

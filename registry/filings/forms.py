@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     FieldList,
     FormField,
     SelectField,
@@ -40,6 +41,15 @@ class FilingForm(FlaskForm):
     cell_amperage_ka = WholeNumberField(_l("Cell amperage, kA (optional)"))
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 4, "maxlength": NOTE_LENGTH})
     replacements = FieldList(FormField(ReplacementRowForm), min_entries=REPLACEMENT_ROWS)
+
+
+class AmendmentForm(FlaskForm):
+    """An approved filing's amendment: a new capacity and/or month, or its cancellation."""
+
+    capacity_tpa = TonnesField(_l("New capacity (t/a)"))
+    effective_month = month_field(_l("New effective month"))
+    cancel = BooleanField(_l("Cancel this plan altogether"))
+    notes = TextAreaField(_l("Why the plan changes"), render_kw={"rows": 4, "maxlength": NOTE_LENGTH})
 
 
 class FilingFilterForm(FlaskForm):

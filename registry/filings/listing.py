@@ -26,7 +26,7 @@ COLUMNS = (
     Filing.id, Filing.smelter_id, Smelter.enterprise_id, Smelter.province, Filing.kind, Filing.capacity_tpa,
     Filing.effective_month, Filing.status, Filing.notes, Filing.decision_note, Filing.cell_count,
     Filing.cell_amperage_ka, Filing.submitted_at, Filing.decided_at, Filing.decided_by, Filing.created_by,
-    Filing.created_at, Filing.version,
+    Filing.created_at, Filing.version, Filing.amends_id, Filing.cancel, Filing.superseded_by,
 )
 TIMESTAMPS = ("submitted_at", "decided_at", "created_at")
 

@@ -11,6 +11,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,9 +32,13 @@ RETURNED = "returned"
 APPROVED = "approved"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
-STATUSES = (DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED, WITHDRAWN)
+SUPERSEDED = "superseded"  # an approved filing whose approved amendment replaced it
+CANCELLED = "cancelled"  # an approved filing whose approved amendment cancelled it
+STATUSES = (DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED, WITHDRAWN, SUPERSEDED, CANCELLED)
+OPEN = (DRAFT, SUBMITTED, RETURNED)  # not yet decided: one such amendment per original at a time
 
 MAX_CAPACITY_TPA = 10_000_000
+_OPEN_AMENDMENT = f"amends_id IS NOT NULL AND status IN {OPEN!r}"
 
 
 class Filing(db.Model):
@@ -53,6 +59,8 @@ class Filing(db.Model):
         ),
         Index("ix_filings_status_month", "status", "effective_month"),
         Index("ix_filings_smelter_status_month", "smelter_id", "status", "effective_month"),
+        Index("uq_filings_open_amendment", "amends_id", unique=True,
+              sqlite_where=text(_OPEN_AMENDMENT), postgresql_where=text(_OPEN_AMENDMENT)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,8 +80,16 @@ class Filing(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # An amendment names the approved filing it changes; ``cancel`` withdraws that plan altogether.
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
+    cancel: Mapped[bool] = mapped_column(default=False, server_default=false())
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))  # the amendment approved
 
     smelter = relationship("Smelter", lazy="joined", innerjoin=True)
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.amends_id is not None
 
 
 class IdempotencyKey(db.Model):

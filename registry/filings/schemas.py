@@ -4,19 +4,44 @@ import marshmallow as ma
 from marshmallow import validate
 
 from registry.filings.models import KINDS, MAX_CAPACITY_TPA, STATUSES
+from registry.messages import Template
 from registry.replacement.schemas import ReplacementIn, ReplacementOut
 from registry.rest.fields import Id, Month, Province, Text, Timestamp, Tonnes, plain_text
-from registry.rest.schema import Schema
+from registry.rest.schema import REQUIRED, Schema
 
 CELL_AMPERAGE = validate.Range(min=50, max=1500)
 MAX_REPLACEMENTS = 100
 
 
+AMENDMENT_CHANGES_NOTHING = Template("amendment_changes_nothing",
+                                     "An amendment gives a new capacity_tpa and/or effective_month, or cancel: true.")
+CANCEL_CHANGES_NOTHING = Template("cancel_alone", "A cancellation takes neither capacity_tpa nor effective_month.")
+CANCEL_NEEDS_ORIGINAL = Template("cancel_needs_amends_id", "Only an amendment (amends_id) can cancel a filing.")
+NEW_FILING_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month")
+
+
+def _excused(schema: ma.Schema, partial) -> bool | tuple:
+    """True when every field may be missing, else the names that may (marshmallow's ``partial``)."""
+    partial = schema.partial if partial is None else partial
+    if partial is True:
+        return True
+    return tuple(partial or ())
+
+
 class FilingIn(Schema):
-    smelter_id = Id(required=True)
-    kind = ma.fields.String(required=True, validate=validate.OneOf(KINDS))
-    capacity_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1, required=True)
-    effective_month = Month(required=True)
+    """A new filing; or, with ``amends_id``, an amendment of an approved one (its smelter and kind)."""
+
+    smelter_id = Id(metadata={"description": "Required, except in an amendment (the original's)."})
+    kind = ma.fields.String(validate=validate.OneOf(KINDS),
+                            metadata={"description": "Required, except in an amendment (the original's)."})
+    capacity_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1,
+                          metadata={"description": "Required, except in an amendment (default: the original's)."})
+    effective_month = Month(metadata={"description": "Required, except in an amendment (default: the "
+                                                     "original's)."})
+    amends_id = Id(metadata={"description": "An approved filing of your enterprise that this one changes: "
+                                            "postponed or brought forward, reduced or increased, or cancelled."})
+    cancel = ma.fields.Boolean(load_default=False, metadata={
+        "description": "With amends_id: cancel the original altogether (no capacity_tpa, no effective_month)."})
     notes = Text(load_default="")
     cell_count = ma.fields.Integer(strict=True, allow_none=True,
                                    validate=validate.Range(min=1, max=20_000))
@@ -28,11 +53,46 @@ class FilingIn(Schema):
                                  "replacement ratio."})
 
 
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _new_or_amendment(self, data, original, partial=None, **_kwargs):
+        """A new filing names everything; an amendment names what changes (``partial``: fields excused).
+
+        Checked beside the fields' own errors (as ``required`` would be), on what was sent.
+        """
+        excused = _excused(self, partial)
+        if excused is True or not isinstance(original, dict):
+            return
+        sent = set(original)
+        if data.get("amends_id") is None and "amends_id" not in sent:
+            missing = {name: [REQUIRED()] for name in NEW_FILING_FIELDS if name not in sent and name not in excused}
+            if data.get("cancel"):
+                missing["cancel"] = [CANCEL_NEEDS_ORIGINAL()]
+            if missing:
+                raise ma.ValidationError(missing)
+        elif data.get("cancel"):
+            given = [name for name in ("capacity_tpa", "effective_month") if name in data]
+            if given:
+                raise ma.ValidationError({name: [CANCEL_CHANGES_NOTHING()] for name in given})
+        elif "capacity_tpa" not in sent and "effective_month" not in sent:
+            raise ma.ValidationError({"capacity_tpa": [AMENDMENT_CHANGES_NOTHING()]})
+
+
 class FilingPatch(FilingIn):
-    """A draft or returned filing's editable fields; the smelter stays."""
+    """A draft or returned filing's editable fields; the smelter, the original and cancel stay."""
 
     class Meta:
-        exclude = ("smelter_id",)
+        exclude = ("smelter_id", "amends_id", "cancel")
+
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _new_or_amendment(self, data, original, partial=None, **_kwargs):
+        """The web form sends every field (not partial); the API's PATCH only what changes."""
+        excused = _excused(self, partial)
+        if excused is True or not isinstance(original, dict):
+            return
+        missing = {name: [REQUIRED()] for name in NEW_FILING_FIELDS[1:] if name not in original
+                   and name not in excused}
+        if missing:
+            raise ma.ValidationError(missing)
 
 
 class FilingOut(Schema):
@@ -55,6 +115,10 @@ class FilingOut(Schema):
     created_by = ma.fields.Integer()
     created_at = Timestamp()
     version = ma.fields.Integer()
+    amends_id = ma.fields.Integer(allow_none=True, metadata={"description": "The approved filing this amends."})
+    cancel = ma.fields.Boolean(metadata={"description": "An amendment that cancels its original."})
+    superseded_by = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The approved amendment that replaced or cancelled this filing."})
 
 
 class CapPreviewOut(Schema):

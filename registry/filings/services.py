@@ -12,13 +12,13 @@ from registry.audit.services import audited_fields, record
 from registry.capacity.projection import count_filing
 from registry.caps.services import PENDING, approval_previews
 from registry.extensions import db
-from registry.filings.models import DRAFT, RETURNED, Filing, IdempotencyKey
+from registry.filings.models import APPROVED, DRAFT, OPEN, RETURNED, Filing, IdempotencyKey
 from registry.members.models import Smelter
 from registry.messages import Template
 from registry.permissions import ensure_visible, enterprise_scope, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.readiness import refusals_for
-from registry.replacement.services import audited_replacements, set_replacements
+from registry.replacement.services import audited_replacements, carried_cover, set_replacements
 from registry.roles import FILER
 
 NO_SUCH_FILING = Template("no_such_filing", "No such filing.")
@@ -27,12 +27,21 @@ BEFORE_BASELINE = Template("before_baseline", "Must not be before the smelter's 
 IMPLAUSIBLE_CAPACITY = Template(
     "implausible_capacity",
     "%(cell_count)s cells of %(amperage_ka)s kA can make at most %(max_plausible_tpa)s at 96 %% current efficiency.")
+AMENDS_NOT_APPROVED = Template("amends_not_approved",
+                               "Only an approved filing can be amended; #%(amends_id)s is %(status)s.")
+AMENDMENT_OPEN = Template("amendment_open", "Filing #%(amends_id)s already has an open amendment, #%(amendment_id)s: "
+                                            "withdraw it, or wait for its decision.")
+AMENDMENT_KEEPS = Template("amendment_keeps_original", "An amendment keeps the original's smelter and kind.")
+AMENDMENT_UNCHANGED = Template("amendment_unchanged",
+                               "This amendment changes nothing: the capacity and month are the original's.")
+CANCEL_FIXED = Template("cancel_fixed", "A cancellation keeps the original's capacity and month.")
 NOT_EDITABLE = Template("not_editable", "Only a draft or returned filing can be edited; this one is %(status)s.")
 IDEMPOTENCY_MISMATCH = Template("idempotency_key_reused",
                                 "This key was used with a different request body; use a new key.")
 
 FILING_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "status", "notes",
-                 "decision_note", "cell_count", "cell_amperage_ka", "version")
+                 "decision_note", "cell_count", "cell_amperage_ka", "version", "amends_id", "cancel",
+                 "superseded_by")
 EDITABLE = (DRAFT, RETURNED)
 
 # Faraday's law for aluminium: 0.3356 kg per kA-hour at 100 % current efficiency.
@@ -106,9 +115,13 @@ def _check_rules(filing: Filing, smelter: Smelter) -> None:
 
 
 def create_filing(data: dict[str, Any], user) -> Filing:
-    """A new draft, by a filer of the smelter's enterprise."""
+    """A new draft, by a filer of the smelter's enterprise; with ``amends_id``, an amendment."""
     require_role(user, FILER)
     data = dict(data)  # the caller hashes ``data`` for Idempotency-Key: leave it as sent
+    if data.get("amends_id") is not None:
+        return _create_amendment(data, user)
+    data.pop("amends_id", None)
+    data.pop("cancel", None)
     replacements = data.pop("replacements", None) or []
     smelter = db.session.get(Smelter, data["smelter_id"])
     if smelter is None or smelter.enterprise_id != user.enterprise_id:
@@ -124,6 +137,51 @@ def create_filing(data: dict[str, Any], user) -> Filing:
     return filing
 
 
+def open_amendment(original_id: int) -> Filing | None:
+    """The amendment of ``original_id`` not yet decided (at most one), or None."""
+    return db.session.scalar(sa.select(Filing).where(Filing.amends_id == original_id, Filing.status.in_(OPEN)))
+
+
+def _create_amendment(data: dict[str, Any], user) -> Filing:
+    """A draft amendment of an approved filing of the user's enterprise (the original is locked).
+
+    The original's row lock serialises two amendments of it; the partial unique
+    index ``uq_filings_open_amendment`` would refuse the second anyway.
+    """
+    original = db.session.get(Filing, data["amends_id"], with_for_update=True, populate_existing=True)
+    if original is None or original.smelter.enterprise_id != user.enterprise_id:
+        raise InvalidInput("amends_id", NO_SUCH_FILING())
+    if original.status != APPROVED:
+        raise Conflict(AMENDS_NOT_APPROVED(amends_id=original.id, status=original.status),
+                       code="amends_not_approved", amends_id=original.id, status_now=original.status)
+    for name in ("smelter_id", "kind"):
+        if data.get(name) is not None and data[name] != getattr(original, name):
+            raise InvalidInput(name, AMENDMENT_KEEPS())
+    earlier = open_amendment(original.id)
+    if earlier is not None:
+        raise Conflict(AMENDMENT_OPEN(amends_id=original.id, amendment_id=earlier.id), code="amendment_open",
+                       amends_id=original.id, amendment_id=earlier.id)
+    capacity = data.get("capacity_tpa", original.capacity_tpa)
+    month = data.get("effective_month", original.effective_month)
+    if not data.get("cancel") and (capacity, month) == (original.capacity_tpa, original.effective_month):
+        raise InvalidInput("capacity_tpa", AMENDMENT_UNCHANGED())
+    filing = Filing(smelter_id=original.smelter_id, kind=original.kind, capacity_tpa=capacity, effective_month=month,
+                    notes=data.get("notes", ""), cell_count=data.get("cell_count", original.cell_count),
+                    cell_amperage_ka=data.get("cell_amperage_ka", original.cell_amperage_ka),
+                    amends_id=original.id, cancel=bool(data.get("cancel")), status=DRAFT, created_by=user.id)
+    filing.smelter = original.smelter
+    _check_rules(filing, original.smelter)
+    db.session.add(filing)
+    db.session.flush()
+    count_filing(filing.smelter_id, DRAFT, filing.kind, +1)
+    replacements = data.get("replacements")
+    if replacements is None and not filing.cancel:
+        replacements = carried_cover(original, capacity)
+    set_replacements(filing, [] if filing.cancel else replacements)
+    record(user, "filing", filing.id, "create", after=_audited(filing))
+    return filing
+
+
 def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
     """Edit a draft or returned filing (its enterprise's filer)."""
     require_role(user, FILER)
@@ -132,6 +190,12 @@ def update_filing(filing: Filing, data: dict[str, Any], user) -> Filing:
     before = _audited(filing)
     data = dict(data)
     replacements = data.pop("replacements", None)
+    if filing.amends_id is not None:
+        if data.get("kind", filing.kind) != filing.kind:
+            raise InvalidInput("kind", AMENDMENT_KEEPS())
+        for name in ("capacity_tpa", "effective_month") if filing.cancel else ():
+            if data.get(name, getattr(filing, name)) != getattr(filing, name):
+                raise InvalidInput(name, CANCEL_FIXED())
     if data.get("kind", filing.kind) != filing.kind:
         count_filing(filing.smelter_id, filing.status, filing.kind, -1)
         count_filing(filing.smelter_id, filing.status, data["kind"], +1)

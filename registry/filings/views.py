@@ -19,8 +19,8 @@ from registry.errors import settle_refusal
 from registry.extensions import db
 from registry.filings import services, workflow
 from registry.filings.cover_rows import indicator_choices, prepare_rows, replacement_rows, row_errors, rows_posted
-from registry.filings.forms import FilingFilterForm, FilingForm
-from registry.filings.models import KINDS, STATUSES, Filing
+from registry.filings.forms import AmendmentForm, FilingFilterForm, FilingForm
+from registry.filings.models import APPROVED, KINDS, OPEN, STATUSES, Filing
 from registry.filings.schemas import FilingFilter, FilingIn, FilingPatch, TransitionIn
 from registry.formatting import is_chinese
 from registry.members.models import Enterprise
@@ -116,6 +116,35 @@ def filing_new():
                            row_errors=row_errors(form)), status
 
 
+@bp.route("/filings/<int:filing_id>/amend", methods=["GET", "POST"])
+def filing_amend(filing_id: int):
+    """A draft amendment of an approved filing (its enterprise's filer): what changes, or a cancellation."""
+    original = services.get_filing(current_user, filing_id)
+    require_role(current_user, FILER)
+    form = AmendmentForm()
+    if request.method == "GET":
+        form.capacity_tpa.data, form.effective_month.data = original.capacity_tpa, original.effective_month
+    if submitted(form):
+        data = load(form, FilingIn(), ("capacity_tpa", "effective_month", "notes"), amends_id=original.id,
+                    cancel=bool(form.cancel.data))
+        if data is not None:
+            if data["cancel"]:  # a cancellation keeps the original's figures, whatever the boxes held
+                data.pop("capacity_tpa", None)
+                data.pop("effective_month", None)
+            else:
+                for name in ("capacity_tpa", "effective_month"):
+                    if data.get(name) == getattr(original, name):
+                        data.pop(name)  # only what changes
+                if "capacity_tpa" not in data and "effective_month" not in data:
+                    data["capacity_tpa"] = original.capacity_tpa  # the service says it changes nothing
+            saved = _saved(form, lambda: services.create_filing(data, current_user),
+                           _("Draft amendment saved. Check it, then submit it for review."))
+            if saved is not None:
+                return saved
+    status = 422 if request.method == "POST" else 200
+    return render_template("filings/amend.html", form=form, original=original), status
+
+
 @bp.route("/filings/<int:filing_id>/edit", methods=["GET", "POST"])
 def filing_edit(filing_id: int):
     """Edit a draft or returned filing (its enterprise's filer)."""
@@ -123,7 +152,8 @@ def filing_edit(filing_id: int):
     require_role(current_user, FILER)
     form = FilingForm(obj=filing)
     del form.smelter_id
-    form.kind.choices = _kind_choices()
+    form.kind.choices = _kind_choices() if filing.amends_id is None else [
+        (filing.kind, str(labels.KINDS[filing.kind]))]  # an amendment keeps its original's kind
     choices = indicator_choices(current_user, keep=[r.indicator_id for r in filing.replacements])
     prepare_rows(form, choices, spare_row=request.method == "GET")
     if submitted(form):
@@ -162,12 +192,16 @@ def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = Non
     previews = approval_previews([filing])  # a filer sees what the reviewer will see
     pending = filing.status in PENDING
     enterprise = db.session.get(Enterprise, filing.smelter.enterprise_id)
+    amendments = list(db.session.scalars(sa.select(Filing).where(Filing.amends_id == filing.id).order_by(Filing.id)))
     return render_template(
         "filings/detail.html", filing=filing, enterprise=enterprise, actions=actions, forms=forms,
         preview=previews[filing.id], refusal=refusal, history=history(filing.id),
         refusals=refusals_for([filing], previews)[filing.id] if pending else None,
         position=position_at(filing.smelter, filing.effective_month),
         editable=filing.status in services.EDITABLE and current_user.role == FILER,
+        original=db.session.get(Filing, filing.amends_id) if filing.amends_id else None, amendments=amendments,
+        amendable=filing.status == APPROVED and current_user.role == FILER
+        and not any(a.status in OPEN for a in amendments),
     ), status
 
 

@@ -18,10 +18,12 @@ from registry.db import utcnow
 from registry.extensions import db
 from registry.filings.models import (
     APPROVED,
+    CANCELLED,
     DRAFT,
     REJECTED,
     RETURNED,
     SUBMITTED,
+    SUPERSEDED,
     WITHDRAWN,
     Filing,
 )
@@ -55,6 +57,18 @@ TRANSITIONS = {
         Transition("return", frozenset({SUBMITTED}), RETURNED, frozenset({REVIEWER, ADMIN}), True),
     )
 }
+
+
+def supersede(original: Filing, amendment: Filing, actor) -> None:
+    """The approved amendment takes the original's place: ``superseded``, or ``cancelled``, with its event."""
+    before = audited_fields(original, FILING_FIELDS)
+    original.status = CANCELLED if amendment.cancel else SUPERSEDED
+    original.superseded_by = amendment.id
+    original.version += 1
+    record_transition(original, APPROVED, original.status)  # out of the ledger, in this transaction
+    db.session.flush()
+    record(actor, "filing", original.id, "cancel" if amendment.cancel else "supersede", before=before,
+           after=audited_fields(original, FILING_FIELDS))
 
 
 def allowed_actions(filing: Filing, user) -> list[str]:

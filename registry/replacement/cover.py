@@ -21,7 +21,7 @@ from registry.filings.models import APPROVED, NEW_CAPACITY, Filing
 from registry.members.models import Smelter
 from registry.problems import ShortCover
 from registry.replacement.models import FilingReplacement, Indicator, ReplacementRatio
-from registry.replacement.services import DEFAULT_RATIO, lock_indicators, ratio_for, required_tpa
+from registry.replacement.services import DEFAULT_RATIO, lock_indicators, ratio_for, required_tpa, returned_cover
 
 
 @dataclass
@@ -75,13 +75,19 @@ class Cover:
         }
 
 
-def _cover(filing: Filing, smelter: Smelter, indicators: dict[int, Indicator]) -> Cover:
-    """The filing's cover from ``indicators`` (another enterprise's indicator offers nothing)."""
+def _cover(filing: Filing, smelter: Smelter, indicators: dict[int, Indicator],
+           credit: dict[int, int] | None = None) -> Cover:
+    """The filing's cover from ``indicators`` (another enterprise's indicator offers nothing).
+
+    ``credit``: tonnes an amendment's approval gives back first (its original's cover).
+    """
+    credit = credit or {}
     cover = Cover(filing.capacity_tpa, ratio_for(smelter.province))
     for row in filing.replacements:
         indicator = indicators.get(row.indicator_id)
         mine = indicator is not None and indicator.enterprise_id == smelter.enterprise_id
-        cover.lines.append(CoverLine(row.indicator_id, row.tonnes_tpa, indicator.remaining_tpa if mine else 0))
+        remaining = indicator.remaining_tpa + credit.get(row.indicator_id, 0) if mine else 0
+        cover.lines.append(CoverLine(row.indicator_id, row.tonnes_tpa, remaining))
     return cover
 
 
@@ -106,7 +112,8 @@ def cover_refusal(filing: Filing, smelter: Smelter) -> ShortCover | None:
     ids = [row.indicator_id for row in filing.replacements]
     found = db.session.scalars(sa.select(Indicator).where(Indicator.id.in_(ids))) if ids else []
     try:
-        check_cover(_cover(filing, smelter, {indicator.id: indicator for indicator in found}), smelter)
+        check_cover(_cover(filing, smelter, {indicator.id: indicator for indicator in found},
+                           returned_cover(filing)), smelter)
     except ShortCover as refusal:
         return refusal
     return None

@@ -34,6 +34,7 @@ class Indicator(db.Model):
     tonnes_tpa: Mapped[int]
     remaining_tpa: Mapped[int]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    voided_at: Mapped[dt.datetime | None]  # its closure was cancelled by an amendment: it never existed
 
 
 class FilingReplacement(db.Model):

@@ -148,6 +148,33 @@ def create_from_closure(filing: Filing, smelter, actor) -> Indicator:
 
 # A filing's replacements -------------------------------------------------------------------------
 
+def returned_cover(filing: Filing) -> dict[int, int]:
+    """indicator id -> tonnes that approving ``filing`` gives back: what its original (if any) consumed."""
+    if filing.amends_id is None or filing.kind != NEW_CAPACITY:
+        return {}
+    return dict(db.session.execute(
+        sa.select(FilingReplacement.indicator_id, FilingReplacement.tonnes_tpa)
+        .where(FilingReplacement.filing_id == filing.amends_id)).all())
+
+
+def carried_cover(original: Filing, capacity_tpa: int) -> list[dict[str, int]] | None:
+    """An amendment's default cover: the original's indicators, as far as ``capacity_tpa`` needs them.
+
+    A reduction keeps only the tonnes still required, so its approval gives the
+    rest back; an increase keeps them all and needs more named.
+    """
+    if original.kind != NEW_CAPACITY:
+        return None
+    left = required_tpa(capacity_tpa, ratio_for(original.smelter.province))
+    items = []
+    for row in original.replacements:
+        if left <= 0:
+            break
+        items.append({"indicator_id": row.indicator_id, "tonnes_tpa": min(row.tonnes_tpa, left)})
+        left -= items[-1]["tonnes_tpa"]
+    return items
+
+
 def set_replacements(filing: Filing, items: list[dict[str, int]] | None) -> None:
     """Store the indicators a filing draws on, replacing earlier ones (``None``: keep them).
 
@@ -171,6 +198,9 @@ def set_replacements(filing: Filing, items: list[dict[str, int]] | None) -> None
     owned = dict(db.session.execute(
         sa.select(Indicator.id, Indicator.remaining_tpa)
         .where(Indicator.id.in_(ids), Indicator.enterprise_id == filing.smelter.enterprise_id)).all())
+    for indicator_id, tonnes in returned_cover(filing).items():  # an amendment may reuse what its original took
+        if indicator_id in owned:
+            owned[indicator_id] += tonnes
     for item in items:
         if item["indicator_id"] not in owned:
             raise InvalidInput("replacements", INDICATOR_NOT_YOURS(indicator_id=item["indicator_id"]))

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from registry import clock
 from registry.audit.models import AuditEvent
@@ -23,6 +24,8 @@ from registry.caps.models import Cap
 from registry.caps.services import caps_for
 from registry.db import utcnow
 from registry.extensions import db
+from registry.filings.models import APPROVED, CANCELLED, SUPERSEDED, Filing
+from registry.members.models import Smelter
 from registry.messages import Template
 from registry.months import current
 from registry.permissions import enterprise_scope, require_role
@@ -152,6 +155,24 @@ def amendments(frozen: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def approved_amendments(month: str, since: dt.datetime) -> list[dict[str, Any]]:
+    """Amendments approved after ``since`` that change ``month``'s figures: from the earlier of their months on."""
+    original = aliased(Filing)
+    rows = db.session.execute(
+        sa.select(Filing.id, Filing.amends_id, Filing.smelter_id, Smelter.enterprise_id,
+                  Smelter.name.label("smelter_name"), Filing.kind,
+                  Filing.cancel, Filing.capacity_tpa, Filing.effective_month, Filing.decided_at,
+                  original.capacity_tpa.label("original_capacity_tpa"),
+                  original.effective_month.label("original_effective_month"))
+        .join(original, original.id == Filing.amends_id)
+        .join(Smelter, Smelter.id == Filing.smelter_id)
+        .where(Filing.amends_id.is_not(None), Filing.decided_at > since,
+               Filing.status.in_((APPROVED, SUPERSEDED, CANCELLED)),
+               sa.or_(Filing.effective_month <= month, original.effective_month <= month))
+        .order_by(Filing.decided_at, Filing.id)).mappings()
+    return [{**row, "decided_at": row["decided_at"].astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")} for row in rows]
+
+
 def _envelope(snapshot: SummarySnapshot) -> dict[str, Any]:
     return {"closed": True, "sha256": snapshot.sha256, "revision": snapshot.revision,
             "closed_at": snapshot.closed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -190,7 +211,10 @@ def summary_for(user, month: str, today: dt.date | None = None) -> dict[str, Any
         frozen = json.loads(existing[-1].canonical_json)
         changed = changed_since(existing[-1], today or clock.today())
         live = build_summary(month, today) if changed else frozen
-        body = {**frozen, **_envelope(existing[-1]), "amendments": amendments(frozen, live)}
+        amended = amendments(frozen, live)
+        amended["filings"] = approved_amendments(month, existing[-1].closed_at) if changed else []
+        amended["changed"] = amended["changed"] or bool(amended["filings"])
+        body = {**frozen, **_envelope(existing[-1]), "amendments": amended}
     return visible_part(user, body)
 
 
@@ -229,7 +253,7 @@ def visible_part(user, body: dict[str, Any]) -> dict[str, Any]:
             key = "cap_id" if part == "caps" else ("smelter_id" if part == "smelters" else "enterprise_id")
             rows = {r[key] for r in out[part]}
             amended[part] = [r for r in amended[part] if r[key] in rows]
-        for part in ("exceptions_added", "exceptions_resolved"):
-            amended[part] = [e for e in amended[part] if mine(e)]
+        for part in ("exceptions_added", "exceptions_resolved", "filings"):
+            amended[part] = [e for e in amended.get(part, []) if mine(e)]
         out["amendments"] = amended
     return out
