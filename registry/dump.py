@@ -146,6 +146,11 @@ def _decoded(table: sa.Table, rows: list[Any]) -> list[dict[str, Any]]:
         raise DumpError(BAD_ROW, table=table.name, detail=str(error)) from None
 
 
+def _self_references(table: sa.Table) -> list[str]:
+    """Columns naming another row of the same table: loaded after every row is in."""
+    return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+
+
 def import_from(source: IO[str]) -> dict[str, int]:
     """Load the document into this (empty) database; the caller commits. Returns rows per table."""
     try:
@@ -166,9 +171,18 @@ def import_from(source: IO[str]) -> dict[str, int]:
         if content is None:
             continue
         rows = _decoded(table, content["rows"])
+        later = _self_references(table)  # a filing names the amendment that superseded it: a later row
         try:
             for start in range(0, len(rows), CHUNK):
-                db.session.execute(table.insert(), rows[start:start + CHUNK])
+                chunk = [{**row, **dict.fromkeys(later)} for row in rows[start:start + CHUNK]]
+                db.session.execute(table.insert(), chunk)
+            pending = [row for row in rows if any(row.get(name) is not None for name in later)]
+            if pending:
+                key = next(iter(table.primary_key.columns))
+                kept = later + [c.name for c in table.columns if c.onupdate is not None]  # updated_at stays
+                db.session.execute(
+                    table.update().where(key == sa.bindparam("_key")).values({n: sa.bindparam(n) for n in kept}),
+                    [{"_key": row[key.name], **{n: row.get(n) for n in kept}} for row in pending])
         except sa.exc.DBAPIError as error:
             raise DumpError(ROW_REFUSED, table=table.name, detail=str(error.orig).splitlines()[0]) from None
         counts[table.name] = len(rows)

@@ -40,6 +40,13 @@ def upgrade():
 
 def downgrade():
     refuse_data_loss(columns=(('filings', 'amends_id'), ('indicators', 'voided_at')))
+    # Forced: before amendments a plan replaced by its amendment could only have been withdrawn, and an
+    # approved cancellation, which changes nothing by itself, too.
+    op.execute("UPDATE filings SET status = 'withdrawn' WHERE status IN ('superseded', 'cancelled') "
+               "OR (cancel AND status = 'approved')")
+    op.execute("DELETE FROM filing_counts")
+    op.execute("INSERT INTO filing_counts (smelter_id, status, kind, filings) "
+               "SELECT smelter_id, status, kind, COUNT(*) FROM filings GROUP BY smelter_id, status, kind")
     with op.batch_alter_table('indicators', schema=None) as batch_op:
         batch_op.drop_column('voided_at')
     with op.batch_alter_table('filings', schema=None) as batch_op:
