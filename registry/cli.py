@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from registry.audit.cli import audit_cli
 from registry.auth.models import User
 from registry.auth.services import create_token, create_user, set_user_role
 from registry.capacity.projection import rebuild, verify
@@ -186,3 +187,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(import_dump_command)
     app.cli.add_command(notify_command)
+    app.cli.add_command(audit_cli)

@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
-from registry.audit.models import AuditEvent
+from registry.audit.models import AuditChainHead, AuditEvent
 from registry.auth.models import ApiToken, User
 from registry.caps.models import Cap
 from registry.filings.models import Filing, IdempotencyKey
@@ -11,6 +11,6 @@ from registry.replacement.models import FilingReplacement, Indicator, IndicatorT
 from registry.returns.models import MonthlyReturn
 from registry.summaries.models import SummarySnapshot
 
-__all__ = ["ApiToken", "AuditEvent", "Cap", "Enterprise", "Filing", "FilingReplacement", "IdempotencyKey",
-           "Indicator", "IndicatorTransfer", "MonthlyReturn", "Province", "ReplacementRatio", "SentNotification",
-           "Smelter", "SummarySnapshot", "User"]
+__all__ = ["ApiToken", "AuditChainHead", "AuditEvent", "Cap", "Enterprise", "Filing", "FilingReplacement",
+           "IdempotencyKey", "Indicator", "IndicatorTransfer", "MonthlyReturn", "Province", "ReplacementRatio",
+           "SentNotification", "Smelter", "SummarySnapshot", "User"]

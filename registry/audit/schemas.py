@@ -16,6 +16,17 @@ class AuditEventOut(Schema):
     action = ma.fields.String()
     before = ma.fields.Dict(allow_none=True)
     after = ma.fields.Dict(allow_none=True)
+    seq = ma.fields.Integer(metadata={"description": "The event's place in the chain: 1, 2, 3, ... with no gap."})
+    prev_hash = ma.fields.String(metadata={"description": "The previous event's hash; 64 zeros for event 1."})
+    hash = ma.fields.String(metadata={"description": (
+        "SHA-256 (hex) of the UTF-8 canonical JSON of {seq, occurred_at (as shown here, "
+        "YYYY-MM-DDTHH:MM:SSZ), actor_id, entity_type, entity_id, action, before, after, prev_hash}: "
+        "sorted keys, separators ',' and ':', non-ASCII unescaped.")})
+
+
+class ChainHeadOut(Schema):
+    seq = ma.fields.Integer(metadata={"description": "The last event's seq; 0 while the trail is empty."})
+    hash = ma.fields.String(metadata={"description": "The last event's hash; 64 zeros while the trail is empty."})
 
 
 class AuditFilter(Schema):

@@ -1,4 +1,9 @@
-"""Writing audit events; callers flush them with the change they describe."""
+"""Writing audit events; callers flush them with the change they describe.
+
+The event joins the caller's transaction; it gets its place in the chain
+(``seq``, ``prev_hash``, ``hash``) when that transaction commits
+(registry.audit.chain, whose session hooks the package registers).
+"""
 
 from __future__ import annotations
 

@@ -115,6 +115,11 @@ class SummaryOut(Schema):
     closed_at = Timestamp(allow_none=True)
     closed_by = Int(allow_none=True)
     note = Str(allow_none=True)
+    audit_head = ma.fields.Dict(allow_none=True, metadata={
+        "description": "Once closed: the audit chain's head {seq, hash} (as /audit-events/head gives it) when the "
+                       "month was closed, part of the "
+                       "frozen body (so of its sha256); null while open, absent from revisions frozen before "
+                       "the chain."})
     scope = ma.fields.Dict(allow_none=True, metadata={
         "description": "For a filer: {enterprise_id}; the rows are then that enterprise's only."})
     returns_due_on = ma.fields.Date()

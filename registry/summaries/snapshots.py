@@ -5,6 +5,13 @@ separators, UTF-8 without escapes) with its SHA-256, so anyone holding the
 published hash can check a copy. The stored text never changes: later
 approvals or returns show as ``amendments`` (live minus frozen) beside it,
 and a correction is a new revision with its own hash, the old one kept.
+
+Each revision's frozen body also holds ``audit_head``: the audit chain's
+head (``{seq, hash}``, registry.audit.chain) read in the closing transaction
+before the figures, so the published sha256 covers it and a copy of the
+summary proves that the record held at least events 1 to seq when it was
+closed. It is read without the head's lock, which only commits take.
+Revisions frozen before the chain existed have none.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from registry import clock
+from registry.audit.chain import current_head
 from registry.audit.models import AuditEvent
 from registry.audit.services import record
 from registry.caps.models import Cap
@@ -71,6 +79,16 @@ def get_revision(month: str, revision: int) -> SummarySnapshot:
     return snapshot
 
 
+def _frozen_body(month: str, today: dt.date | None) -> dict[str, Any]:
+    """The month's figures with the audit chain's head, read first: every event up to it is in the figures."""
+    seq, hash_ = current_head(db.session)
+    return {**build_summary(month, today), "audit_head": {"seq": seq, "hash": hash_}}
+
+
+def _without_head(body: dict[str, Any]) -> str:
+    return canonical_json({k: v for k, v in body.items() if k != "audit_head"})
+
+
 def _store(month: str, revision: int, body: dict[str, Any], actor, note: str) -> SummarySnapshot:
     """Insert a revision; a concurrent close or correction of the same revision is 409."""
     text = canonical_json(body)
@@ -93,7 +111,7 @@ def close_month(month: str, actor, today: dt.date | None = None) -> SummarySnaps
         raise InvalidInput("month", MONTH_NOT_ENDED(month=month), code="month_not_ended", month=month)
     if revisions(month):
         raise Conflict(SUMMARY_CLOSED(month=month), code="summary_closed", month=month)
-    return _store(month, 1, build_summary(month, today), actor, "")
+    return _store(month, 1, _frozen_body(month, today), actor, "")
 
 
 def publish_correction(month: str, note: str, actor, today: dt.date | None = None) -> SummarySnapshot:
@@ -105,8 +123,8 @@ def publish_correction(month: str, note: str, actor, today: dt.date | None = Non
     existing = revisions(month)
     if not existing:
         raise Conflict(SUMMARY_OPEN(month=month), code="summary_open", month=month)
-    body = build_summary(month, today)
-    if sha256_of(canonical_json(body)) == existing[-1].sha256:
+    body = _frozen_body(month, today)
+    if _without_head(body) == _without_head(json.loads(existing[-1].canonical_json)):  # the head moves anyway
         raise Conflict(SUMMARY_UNCHANGED(month=month, revision=existing[-1].revision), code="summary_unchanged",
                        month=month)
     return _store(month, existing[-1].revision + 1, body, actor, note)
@@ -206,7 +224,7 @@ def summary_for(user, month: str, today: dt.date | None = None) -> dict[str, Any
     if not existing:
         live = build_summary(month, today)
         body = {**live, "closed": False, "sha256": None, "revision": None, "closed_at": None,
-                "closed_by": None, "note": None, "amendments": None}
+                "closed_by": None, "note": None, "amendments": None, "audit_head": None}
     else:
         frozen = json.loads(existing[-1].canonical_json)
         changed = changed_since(existing[-1], today or clock.today())
