@@ -73,6 +73,8 @@ class BaseConfig:
         self.SURGE_THRESHOLD_TPA = _int("SURGE_THRESHOLD_TPA", 2_000_000)
         self.RETURN_DUE_DAY = _int("RETURN_DUE_DAY", 10)
         self.UTILISATION_TARGET = _float("UTILISATION_TARGET", 0.8)
+        # Four eyes: a filing of at least this many t/a needs the approvals of two different reviewers.
+        self.FOUR_EYES_THRESHOLD_TPA = _int("FOUR_EYES_THRESHOLD_TPA", 500_000)
         # Imports (XLSX/CSV uploads): data rows and bytes per file; the import endpoints alone allow the bytes.
         self.IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 5000)
         self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)

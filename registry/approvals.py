@@ -29,13 +29,17 @@ from registry.replacement.cover import consume_cover
 from registry.replacement.services import create_from_closure
 
 
-def approve(filing: Filing, reviewer) -> None:
+def approve(filing: Filing, reviewer, *, final: bool = True) -> None:
     """Check every rule under lock, then create a closure's indicator; flushes only.
 
     The workflow then moves the filing's flows in the projection
     (``registry.capacity.projection``), in this transaction. An amendment's
     original is locked right after the amendment, checked against the ledger
     without it, and superseded (or cancelled) here, in the same transaction.
+
+    ``final=False``: the first of four eyes. Every rule is checked under the same
+    locks, but nothing is consumed, created or superseded: the second approval
+    checks again and does it, atomically.
 
     A refusal carries its ``approve_refused`` audit event: the request rolls
     back everything else and keeps that (``registry.errors.settle_refusal``).
@@ -47,6 +51,7 @@ def approve(filing: Filing, reviewer) -> None:
             raise Conflict(AMENDS_NOT_APPROVED(amends_id=original.id, status=original.status),
                            code="amends_not_approved", amends_id=original.id, status_now=original.status)
     smelter = db.session.get(Smelter, filing.smelter_id, with_for_update=True, populate_existing=True)
+    trial = None if final else db.session.begin_nested()  # the first of two: the same steps, then undone
     try:
         effect = approval_effect(smelter, filing)  # positions in every month from the filing's (or original's) on
         check_caps(smelter, filing, effect)  # locks the covering caps by id
@@ -58,12 +63,17 @@ def approve(filing: Filing, reviewer) -> None:
         if filing.kind == CLOSURE and original is not None:
             amend_closure_indicator(original, filing, reviewer)
     except RuleBroken as refusal:
+        if trial is not None:
+            trial.rollback()
         refusal.audit = {
             "actor": reviewer, "entity_type": "filing", "entity_id": filing.id,
             "action": "approve_refused", "before": None,
             "after": {"rule": refusal.rule, **refusal.figures},
         }
         raise
+    if trial is not None:
+        trial.rollback()  # every rule held; the second approval takes the tonnes and moves the ledger
+        return
     if original is not None:
         supersede(original, filing, reviewer)
     elif filing.kind == CLOSURE:

@@ -87,6 +87,7 @@ FILINGS = (
     (19, "new_capacity", 250_000, "2017-06", "draft", "Second phase, 500 kA cells."),
     (5, "curtailment", 150_000, "2017-01", "submitted", "Maintenance curtailment."),
     (3, "closure", 50_000, "2017-04", "returned", "Retire test cells."),
+    (19, "curtailment", 500_000, "2017-02", "awaiting", "Line 1 idled while the captive plant is rebuilt."),
 )
 
 # Plans changed after approval: (index in FILINGS of the approved original, amendment fields, note)
@@ -168,7 +169,7 @@ def load_demo() -> bool:
             workflow.transition(filing.id, "withdraw", filer)
             continue
         workflow.transition(filing.id, "submit", filer)
-        if status == "approved":
+        if status in ("approved", "awaiting"):  # awaiting: the first of four eyes only
             workflow.transition(filing.id, "approve", reviewer, "Within the agreed caps.")
         elif status == "rejected":
             workflow.transition(filing.id, "reject", reviewer,

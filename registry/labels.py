@@ -24,6 +24,7 @@ STATUSES = {
     "withdrawn": _l("Withdrawn"),
     "superseded": _l("Superseded"),
     "cancelled": _l("Cancelled"),
+    "awaiting_second_approval": _l("Awaiting second approval"),
 }
 
 # The buttons of the workflow (registry.filings.workflow.TRANSITIONS).
@@ -47,6 +48,7 @@ EVENTS = {
     "approve_refused": _l("Approval refused"),
     "supersede": _l("Superseded by an amendment"),
     "cancel": _l("Cancelled by an amendment"),
+    "first_approve": _l("First approval (four eyes)"),
 }
 
 ROLES = {

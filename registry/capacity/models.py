@@ -63,6 +63,6 @@ class FilingCount(db.Model):
     __tablename__ = "filing_counts"
 
     smelter_id: Mapped[int] = mapped_column(ForeignKey("smelters.id"), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(30), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     filings: Mapped[int] = mapped_column(default=0)

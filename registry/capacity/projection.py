@@ -1,6 +1,6 @@
 """Keeping the projection: every status change that counts, in its own transaction.
 
-A filing counts while it is approved (the ledger) or submitted (pending);
+A filing counts while it is approved (the ledger) or in review (pending);
 an amendment only once approved (until then its original stands), and an
 approved cancellation never (its approval takes the original out).
 ``record_transition`` moves its capacity between the month's flow columns
@@ -30,7 +30,7 @@ from registry.capacity.models import (
 )
 from registry.capacity.replay import FLOW_OF_KIND, NO_FLOWS, Flows, replay
 from registry.extensions import db
-from registry.filings.models import APPROVED, SUBMITTED, Filing
+from registry.filings.models import APPROVED, IN_REVIEW, Filing
 from registry.members.models import Smelter
 
 
@@ -38,13 +38,13 @@ def counts(filing: Filing, status: str) -> bool:
     """Whether ``filing`` in ``status`` is in the projection's flows (approved, or pending)."""
     if status == APPROVED:
         return not filing.cancel
-    return status == SUBMITTED and filing.amends_id is None
+    return status in IN_REVIEW and filing.amends_id is None
 
 
 def counted_clause() -> sa.ColumnElement[bool]:
     """:func:`counts` in SQL, for the replays from the filings themselves."""
     return sa.or_(sa.and_(Filing.status == APPROVED, Filing.cancel.is_(False)),
-                  sa.and_(Filing.status == SUBMITTED, Filing.amends_id.is_(None)))
+                  sa.and_(Filing.status.in_(IN_REVIEW), Filing.amends_id.is_(None)))
 
 
 def approved_flows(row: SmelterMonth) -> Flows:

@@ -14,7 +14,7 @@ from registry.capacity.checks import Effect, approval_effect, smelter_rows
 from registry.capacity.usage import Usage, cap_usage, caps_covering, is_surge, national_additions, status_for
 from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, PROVINCE, Cap
 from registry.extensions import db
-from registry.filings.models import DRAFT, RETURNED, SUBMITTED, Filing
+from registry.filings.models import AWAITING, DRAFT, RETURNED, SUBMITTED, Filing
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
 from registry.permissions import enterprise_scope
@@ -28,7 +28,7 @@ ENTERPRISE_REF = Template("enterprise_cap_ref", "An enterprise cap needs an exis
 NATIONAL_REF = Template("national_cap_ref", "A national cap has no scope_ref.")
 PERIOD_BACKWARDS = Template("period_backwards", "Must not be before period_from.")
 
-PENDING = (DRAFT, SUBMITTED, RETURNED)  # filings an approval could still meet: previewed
+PENDING = (DRAFT, SUBMITTED, RETURNED, AWAITING)  # filings an approval could still meet: previewed
 
 CAP_FIELDS = ("name", "scope", "scope_province", "scope_enterprise_id", "basis", "limit_tpa",
               "period_from", "period_to", "source", "active")

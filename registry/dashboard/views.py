@@ -11,14 +11,14 @@ from registry.capacity.positions import positions_at
 from registry.capacity.usage import STATUS_ORDER, usage_report
 from registry.caps.services import caps_for, surge_status
 from registry.extensions import db
-from registry.filings.models import DRAFT, RETURNED, SUBMITTED, Filing
+from registry.filings.models import IN_REVIEW, OPEN, Filing
 from registry.filings.services import filings_for
 from registry.members.services import smelters_for
 from registry.roles import ADMIN, REVIEWER
 from registry.tasks.services import tasks_for
 from registry.ui.pages import bp
 
-OPEN_STATUSES = (DRAFT, SUBMITTED, RETURNED)
+OPEN_STATUSES = OPEN  # a filer's filings still to be decided
 
 
 def cap_overview(user) -> list[dict]:
@@ -41,9 +41,9 @@ def index():
     this_month = months.current()
     if current_user.is_staff:
         queue_size = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Filing).where(Filing.status == SUBMITTED))
+            sa.select(sa.func.count()).select_from(Filing).where(Filing.status.in_(IN_REVIEW)))
         oldest = db.session.scalar(
-            sa.select(sa.func.min(Filing.submitted_at)).where(Filing.status == SUBMITTED))
+            sa.select(sa.func.min(Filing.submitted_at)).where(Filing.status.in_(IN_REVIEW)))
         tasks = tasks_for(current_user) if current_user.role in (REVIEWER, ADMIN) else None  # auditors review nothing
         return render_template("dashboard_staff.html", queue_size=queue_size, oldest=oldest,
                                caps=cap_overview(current_user), surge=surge_status(this_month), tasks=tasks)

@@ -119,11 +119,14 @@ def _transition_view(action: str):
     view.__name__ = f"{action}_filing"
     view.__doc__ = {
         "submit": "Submit a draft or returned filing for review (filer).",
-        "withdraw": "Withdraw a draft, submitted or returned filing (filer).",
-        "approve": "Approve a submitted filing (reviewer, admin). Checks positions and caps; "
-                   "a breach is 409 naming the rule, the month and the figures.",
-        "reject": "Reject a submitted filing (reviewer, admin); note required.",
-        "return": "Return a submitted filing for changes (reviewer, admin); note required.",
+        "withdraw": "Withdraw a draft, submitted, awaiting or returned filing (filer).",
+        "approve": "Approve a submitted filing (reviewer, admin). Checks positions, caps and cover; "
+                   "a breach is 409 naming the rule, the month and the figures. From FOUR_EYES_THRESHOLD_TPA "
+                   "(default 500,000 t/a) the first approval moves it to awaiting_second_approval and a "
+                   "different reviewer's approval, checking every rule again, approves it; the same person "
+                   "twice is 409 second_approver_required.",
+        "reject": "Reject a submitted or awaiting filing (reviewer, admin); note required.",
+        "return": "Return a submitted or awaiting filing for changes (reviewer, admin); note required.",
     }[action]
     return view
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from registry.capacity.models import FilingCount
 from registry.extensions import db
-from registry.filings.models import Filing
+from registry.filings.models import Filing, approvals_of
 from registry.filings.services import MONTH_FILTERS, filings_for, filtered
 from registry.members.models import Smelter
 from registry.replacement.models import FilingReplacement
@@ -27,6 +27,7 @@ COLUMNS = (
     Filing.effective_month, Filing.status, Filing.notes, Filing.decision_note, Filing.cell_count,
     Filing.cell_amperage_ka, Filing.submitted_at, Filing.decided_at, Filing.decided_by, Filing.created_by,
     Filing.created_at, Filing.version, Filing.amends_id, Filing.cancel, Filing.superseded_by,
+    Filing.first_approved_by, Filing.first_approved_at,
 )
 TIMESTAMPS = ("submitted_at", "decided_at", "created_at")
 
@@ -60,6 +61,9 @@ def filings_page(user, filters: dict[str, Any], page: int, page_size: int) -> tu
                 .order_by(FilingReplacement.filing_id, FilingReplacement.indicator_id)):
             lines.setdefault(filing_id, []).append({"indicator_id": indicator_id, "tonnes_tpa": tonnes})
     for row in rows:
+        row["approvals"] = [{"by": a["by"], "at": _timestamp(a["at"])} for a in approvals_of(
+            row.pop("first_approved_by"), row.pop("first_approved_at"), row["status"], row["decided_by"],
+            row["decided_at"])]
         for name in TIMESTAMPS:
             row[name] = _timestamp(row[name])
         row["replacements"] = lines.get(row["id"], [])

@@ -28,14 +28,16 @@ ADDITION_KINDS = (RESTART, NEW_CAPACITY)  # the kinds that add capacity (a month
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
+AWAITING = "awaiting_second_approval"  # a large filing approved once: a different reviewer must approve it too
 RETURNED = "returned"
 APPROVED = "approved"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
 SUPERSEDED = "superseded"  # an approved filing whose approved amendment replaced it
 CANCELLED = "cancelled"  # an approved filing whose approved amendment cancelled it
-STATUSES = (DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED, WITHDRAWN, SUPERSEDED, CANCELLED)
-OPEN = (DRAFT, SUBMITTED, RETURNED)  # not yet decided: one such amendment per original at a time
+STATUSES = (DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED, WITHDRAWN, SUPERSEDED, CANCELLED, AWAITING)
+IN_REVIEW = (SUBMITTED, AWAITING)  # the review queue: waiting for a (first or second) approval
+OPEN = (DRAFT, SUBMITTED, RETURNED, AWAITING)  # not yet decided: one such amendment per original at a time
 
 MAX_CAPACITY_TPA = 10_000_000
 _OPEN_AMENDMENT = f"amends_id IS NOT NULL AND status IN {OPEN!r}"
@@ -68,7 +70,7 @@ class Filing(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     capacity_tpa: Mapped[int]
     effective_month: Mapped[str] = mapped_column(String(7))
-    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    status: Mapped[str] = mapped_column(String(30), default=DRAFT)
     notes: Mapped[str] = mapped_column(Text, default="")
     decision_note: Mapped[str | None] = mapped_column(Text)
     cell_count: Mapped[int | None]
@@ -84,12 +86,29 @@ class Filing(db.Model):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
     cancel: Mapped[bool] = mapped_column(default=False, server_default=false())
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))  # the amendment approved
+    # Four eyes: the first of two approvals of a large filing (cleared when it goes back to the filer).
+    first_approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    first_approved_at: Mapped[dt.datetime | None]
 
     smelter = relationship("Smelter", lazy="joined", innerjoin=True)
 
     @property
     def is_amendment(self) -> bool:
         return self.amends_id is not None
+
+    @property
+    def approvals(self) -> list[dict]:
+        """Who approved, when: the first of four eyes, then the decision that approved it."""
+        return approvals_of(self.first_approved_by, self.first_approved_at, self.status, self.decided_by,
+                            self.decided_at)
+
+
+def approvals_of(first_by, first_at, status, decided_by, decided_at) -> list[dict]:
+    """``Filing.approvals`` from the columns (the list endpoint reads rows, not objects)."""
+    found = [{"by": first_by, "at": first_at}] if first_by is not None else []
+    if status in (APPROVED, SUPERSEDED, CANCELLED) and decided_by is not None:
+        found.append({"by": decided_by, "at": decided_at})
+    return found
 
 
 class IdempotencyKey(db.Model):

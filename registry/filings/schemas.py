@@ -95,6 +95,11 @@ class FilingPatch(FilingIn):
             raise ma.ValidationError(missing)
 
 
+class ApprovalOut(Schema):
+    by = ma.fields.Integer(metadata={"description": "The reviewer or admin who approved."})
+    at = Timestamp()
+
+
 class FilingOut(Schema):
     id = ma.fields.Integer()
     smelter_id = ma.fields.Integer()
@@ -119,6 +124,9 @@ class FilingOut(Schema):
     cancel = ma.fields.Boolean(metadata={"description": "An amendment that cancels its original."})
     superseded_by = ma.fields.Integer(allow_none=True, metadata={
         "description": "The approved amendment that replaced or cancelled this filing."})
+    approvals = ma.fields.List(ma.fields.Nested(ApprovalOut), metadata={
+        "description": "Who approved and when: two different people from FOUR_EYES_THRESHOLD_TPA on (the first "
+                       "moves the filing to awaiting_second_approval)."})
 
 
 class CapPreviewOut(Schema):

@@ -41,7 +41,7 @@ IDEMPOTENCY_MISMATCH = Template("idempotency_key_reused",
 
 FILING_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "status", "notes",
                  "decision_note", "cell_count", "cell_amperage_ka", "version", "amends_id", "cancel",
-                 "superseded_by")
+                 "superseded_by", "first_approved_by")
 EDITABLE = (DRAFT, RETURNED)
 
 # Faraday's law for aluminium: 0.3356 kg per kA-hour at 100 % current efficiency.

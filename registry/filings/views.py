@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -202,6 +202,8 @@ def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = Non
         original=db.session.get(Filing, filing.amends_id) if filing.amends_id else None, amendments=amendments,
         amendable=filing.status == APPROVED and current_user.role == FILER
         and not any(a.status in OPEN for a in amendments),
+        four_eyes=workflow.needs_four_eyes(filing), threshold_tpa=current_app.config["FOUR_EYES_THRESHOLD_TPA"],
+        first_approver=db.session.get(User, filing.first_approved_by) if filing.first_approved_by else None,
     ), status
 
 

@@ -18,8 +18,10 @@ from registry.db import utcnow
 from registry.extensions import db
 from registry.filings.models import (
     APPROVED,
+    AWAITING,
     CANCELLED,
     DRAFT,
+    IN_REVIEW,
     REJECTED,
     RETURNED,
     SUBMITTED,
@@ -32,6 +34,10 @@ from registry.messages import Template
 from registry.problems import Conflict, Forbidden, InvalidInput
 from registry.roles import ADMIN, FILER, REVIEWER
 
+SECOND_APPROVER_REQUIRED = Template(
+    "second_approver_required",
+    "You gave this filing its first approval: a second reviewer must approve %(capacity_tpa)s (four eyes from "
+    "%(threshold_tpa)s).")
 INVALID_TRANSITION = Template("invalid_transition",
                               "A filing that is %(status)s cannot take this step (%(action)s).")
 NOTE_REQUIRED = Template("note_required", "Say why, in a note for the filer.")
@@ -51,10 +57,10 @@ TRANSITIONS = {
     t.action: t
     for t in (
         Transition("submit", frozenset({DRAFT, RETURNED}), SUBMITTED, frozenset({FILER})),
-        Transition("withdraw", frozenset({DRAFT, SUBMITTED, RETURNED}), WITHDRAWN, frozenset({FILER})),
-        Transition("approve", frozenset({SUBMITTED}), APPROVED, frozenset({REVIEWER, ADMIN})),
-        Transition("reject", frozenset({SUBMITTED}), REJECTED, frozenset({REVIEWER, ADMIN}), True),
-        Transition("return", frozenset({SUBMITTED}), RETURNED, frozenset({REVIEWER, ADMIN}), True),
+        Transition("withdraw", frozenset({DRAFT, SUBMITTED, RETURNED, AWAITING}), WITHDRAWN, frozenset({FILER})),
+        Transition("approve", frozenset(IN_REVIEW), APPROVED, frozenset({REVIEWER, ADMIN})),
+        Transition("reject", frozenset(IN_REVIEW), REJECTED, frozenset({REVIEWER, ADMIN}), True),
+        Transition("return", frozenset(IN_REVIEW), RETURNED, frozenset({REVIEWER, ADMIN}), True),
     )
 }
 
@@ -71,10 +77,16 @@ def supersede(original: Filing, amendment: Filing, actor) -> None:
            after=audited_fields(original, FILING_FIELDS))
 
 
+def needs_four_eyes(filing: Filing) -> bool:
+    """Whether approving ``filing`` takes two different reviewers (FOUR_EYES_THRESHOLD_TPA and above)."""
+    return filing.capacity_tpa >= current_app.config["FOUR_EYES_THRESHOLD_TPA"]
+
+
 def allowed_actions(filing: Filing, user) -> list[str]:
-    """The actions ``user`` may take on ``filing`` now (for buttons on pages)."""
+    """The actions ``user`` may take on ``filing`` now (for buttons on pages): not a second own approval."""
     return [t.action for t in TRANSITIONS.values()
-            if filing.status in t.sources and user.role in t.roles]
+            if filing.status in t.sources and user.role in t.roles
+            and not (t.action == "approve" and filing.first_approved_by == user.id)]
 
 
 def transition(filing_id: int, action: str, actor, note: str | None = None) -> Filing:
@@ -90,20 +102,31 @@ def transition(filing_id: int, action: str, actor, note: str | None = None) -> F
     if spec.note_required and not note:
         raise InvalidInput("note", NOTE_REQUIRED())
     before = audited_fields(filing, FILING_FIELDS)
+    first_of_two = action == "approve" and filing.status == SUBMITTED and needs_four_eyes(filing)
+    if action == "approve" and filing.first_approved_by == actor.id:
+        threshold = current_app.config["FOUR_EYES_THRESHOLD_TPA"]
+        raise Conflict(SECOND_APPROVER_REQUIRED(capacity_tpa=filing.capacity_tpa, threshold_tpa=threshold),
+                       code="second_approver_required", first_approved_by=actor.id,
+                       capacity_tpa=filing.capacity_tpa, threshold_tpa=threshold)
     check: Callable | None = current_app.extensions.get(TRANSITION_CHECKS, {}).get(action)
     if check is not None:
-        check(filing, actor)
-    filing.status = spec.target
-    record_transition(filing, before["status"], spec.target)  # the projection, in this transaction
+        check(filing, actor, final=not first_of_two)  # the first of two approvals checks, changes nothing
+    target = AWAITING if first_of_two else spec.target
+    filing.status = target
+    record_transition(filing, before["status"], target)  # the projection, in this transaction
     now = utcnow()
     if action == "submit":
         filing.submitted_at = now
-    if action in ("approve", "reject", "return"):
+        filing.first_approved_by = filing.first_approved_at = None  # a resubmission starts the eyes again
+    if first_of_two:
+        filing.first_approved_by, filing.first_approved_at = actor.id, now
+    elif action in ("approve", "reject", "return"):
         filing.decided_at = now
         filing.decided_by = actor.id
         filing.decision_note = note
     filing.version += 1
     db.session.flush()
-    record(actor, "filing", filing.id, action, before=before, after=audited_fields(filing, FILING_FIELDS))
+    record(actor, "filing", filing.id, "first_approve" if first_of_two else action, before=before,
+           after=audited_fields(filing, FILING_FIELDS))
     return filing
 

@@ -38,13 +38,20 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.db import utcnow
 from registry.extensions import db
-from registry.filings.models import APPROVED, REJECTED, RETURNED, SUBMITTED, Filing
+from registry.filings.models import APPROVED, IN_REVIEW, REJECTED, RETURNED, Filing
 from registry.filings.services import filings_for
 from registry.members.models import Smelter
 from registry.messages import Message, Template
 from registry.notify.models import SentNotification
 from registry.roles import ADMIN, FILER, REVIEWER
-from registry.tasks.services import FILING_TO_REVIEW, LOOKBACK_MONTHS, RETURN_DUE, RETURN_OVERDUE, tasks_for
+from registry.tasks.services import (
+    FILING_TO_REVIEW,
+    FILING_TO_SECOND,
+    LOOKBACK_MONTHS,
+    RETURN_DUE,
+    RETURN_OVERDUE,
+    tasks_for,
+)
 
 RETURN_DUE_MAIL = "return_due"
 RETURN_OVERDUE_MAIL = "return_overdue"
@@ -193,11 +200,11 @@ def digest_notices(today: dt.date) -> list[Notice]:
     for user in _recipients((REVIEWER, ADMIN)):
         if key in sent[(user.id, REVIEW_DIGEST_MAIL)]:
             continue
-        waiting = [t for t in tasks_for(user) if t["code"] == FILING_TO_REVIEW.code]
+        waiting = [t for t in tasks_for(user) if t["code"] in (FILING_TO_REVIEW.code, FILING_TO_SECOND.code)]
         if not waiting:
             continue
         count = db.session.scalar(sa.select(sa.func.count()).select_from(
-            filings_for(user, {"status": SUBMITTED}).order_by(None).subquery()))
+            filings_for(user).where(Filing.status.in_(IN_REVIEW)).order_by(None).subquery()))
         lines = [Line(DIGEST_INTRO(day_on=today), "/review"),
                  *(Line(t["message"], t["href"]) for t in waiting[:DIGEST_LINES])]
         if count > DIGEST_LINES:

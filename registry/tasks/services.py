@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from registry import clock, months
 from registry.capacity.positions import positions_at
 from registry.extensions import db
-from registry.filings.models import RETURNED, SUBMITTED, Filing
+from registry.filings.models import AWAITING, IN_REVIEW, RETURNED, Filing
 from registry.filings.services import filings_for
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
@@ -27,6 +27,9 @@ LOOKBACK_MONTHS = 12
 RETURN_OVERDUE = Template("task_return_overdue", "The %(month)s return of %(smelter)s was due on %(due_on)s.")
 RETURN_DUE = Template("task_return_due", "The %(month)s return of %(smelter)s is due on %(due_on)s.")
 FILING_RETURNED = Template("task_filing_returned", "Filing #%(filing_id)s was returned: %(note)s")
+FILING_TO_SECOND = Template("task_filing_to_second_approval",
+                            "Filing #%(filing_id)s (%(kind)s, %(capacity_tpa)s from %(effective_month)s) "
+                            "awaits a second approval.")
 FILING_TO_REVIEW = Template("task_filing_to_review",
                             "Filing #%(filing_id)s (%(kind)s, %(capacity_tpa)s from %(effective_month)s) "
                             "awaits review.")
@@ -65,10 +68,15 @@ def _return_tasks(user) -> list[dict[str, Any]]:
     return sorted(tasks, key=lambda t: (not t["overdue"], t["month"], t["smelter_id"]))
 
 
-def _filing_tasks(user, status: str, template: Template, order) -> list[dict[str, Any]]:
-    rows = db.session.scalars(filings_for(user, {"status": status}).order_by(None).order_by(*order).limit(200))
+def _filing_tasks(user, statuses: tuple[str, ...], default: Template, order) -> list[dict[str, Any]]:
+    """Tasks for the user's filings in ``statuses``; one awaiting a second approval says so (not to its first)."""
+    rows = db.session.scalars(filings_for(user).where(Filing.status.in_(statuses))
+                              .order_by(None).order_by(*order).limit(200))
     tasks = []
     for filing in rows:
+        if filing.status == AWAITING and filing.first_approved_by == user.id:
+            continue  # four eyes: another reviewer's to approve
+        template = FILING_TO_SECOND if filing.status == AWAITING else default
         figures = {"filing_id": filing.id, "kind": filing.kind, "capacity_tpa": filing.capacity_tpa,
                    "effective_month": filing.effective_month, "note": filing.decision_note or ""}
         tasks.append(_task(template.code, template(**figures), f"/filings/{filing.id}", filing_id=filing.id,
@@ -79,7 +87,7 @@ def _filing_tasks(user, status: str, template: Template, order) -> list[dict[str
 def tasks_for(user) -> list[dict[str, Any]]:
     """The user's tasks, each ``{code, message, href, ...}``; most pressing first."""
     if user.role == FILER:  # a returned plan waits on the filer alone: first, then the returns
-        return _filing_tasks(user, RETURNED, FILING_RETURNED, (Filing.decided_at, Filing.id)) + _return_tasks(user)
+        return _filing_tasks(user, (RETURNED,), FILING_RETURNED, (Filing.decided_at, Filing.id)) + _return_tasks(user)
     if user.role in (REVIEWER, ADMIN):
-        return _filing_tasks(user, SUBMITTED, FILING_TO_REVIEW, (Filing.submitted_at, Filing.id))
+        return _filing_tasks(user, IN_REVIEW, FILING_TO_REVIEW, (Filing.submitted_at, Filing.id))
     return []
