@@ -11,11 +11,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_skeleton
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
 from registry import labels, months
+from registry.clock import BEIJING
 from registry.reference.provinces import province_name
 
 
@@ -52,12 +54,13 @@ def month_label(value: str | None) -> str:
 
 
 def when(value: dt.datetime | None) -> str:
-    """A timestamp in the reader's language (UTC)."""
+    """A stored (UTC) timestamp as the association's members read it: Beijing time, in either language."""
     if value is None:
         return "–"
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return format_datetime(value, "yyyy-MM-dd HH:mm") + " UTC"
+    text = babel_datetime(value, "yyyy-MM-dd HH:mm", tzinfo=BEIJING, locale=get_locale())
+    return _("%(time)s Beijing time", time=text)
 
 
 def province(code: str | None) -> str:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-from babel.dates import format_datetime
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from registry import clock, months
+from registry import months
 from registry.extensions import db
-from registry.formatting import figure, month_label
+from registry.formatting import figure, month_label, when
 from registry.members.services import enterprises_for
 from registry.permissions import require_role
 from registry.problems import InvalidInput
@@ -30,16 +28,6 @@ from registry.ui.pages import bp
 
 PAGE_SIZE = 50
 FIGURES = ("operating_tpa", "production_t")
-
-
-def beijing_time(value: dt.datetime | None) -> str:
-    """A stored (UTC) timestamp as the clerk's clock shows it: Beijing time."""
-    if value is None:
-        return "–"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    text = format_datetime(value, "yyyy-MM-dd HH:mm", tzinfo=clock.BEIJING, locale=get_locale())
-    return _("%(time)s Beijing time", time=text)
 
 
 def _month_from_args(filters: MonthFilterForm) -> tuple[str, int]:
@@ -179,4 +167,4 @@ def return_history(smelter_id: int, month: str):
         abort(404)
     smelter, history = services.revisions_of(current_user, smelter_id, month)
     return render_template("returns/history.html", smelter=smelter, month=month, history=history,
-                           due_label=_due_label(month), beijing_time=beijing_time)
+                           due_label=_due_label(month), beijing_time=when)
