@@ -20,6 +20,9 @@ from registry import create_app
 from registry.extensions import db
 from tests.factories import Factory
 
+# Shared fixtures kept beside their helpers: a scratch database, a gunicorn with workers.
+pytest_plugins = ["tests.scratch", "tests.server_helpers"]
+
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 KEEP_TABLES = {"provinces", "alembic_version"}
 SEEDED_TABLES = ("replacement_ratios",)  # rows a migration inserts, restored for every test

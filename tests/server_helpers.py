@@ -15,6 +15,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -83,3 +85,26 @@ def request(method: str, url: str, token: str, body: dict | None = None,
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
+
+
+SERVER_WORKERS = 4
+
+
+@pytest.fixture(scope="module")
+def gunicorn_workers(database_url, tmp_path_factory):
+    """gunicorn with four workers on this backend's test database: (base URL, log file)."""
+    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    with gunicorn(database_url, workers=SERVER_WORKERS, log_path=log_path) as base:
+        yield base, log_path
+
+
+@pytest.fixture
+def server(app, gunicorn_workers):
+    """The running server's base URL, on this test's emptied tables; fails on any traceback it logs."""
+    base, log_path = gunicorn_workers
+    start = log_path.stat().st_size
+    yield base
+    with log_path.open() as log:
+        log.seek(start)
+        logged = log.read()
+    assert "Traceback" not in logged, logged[-5000:]

@@ -6,16 +6,12 @@ import datetime as dt
 import hashlib
 import json
 import threading
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
 
-from registry import create_app
 from registry.audit.models import AuditChainHead, AuditEvent
 from registry.audit.services import record
 from registry.db import UTCDateTime
@@ -23,7 +19,7 @@ from registry.demo import load_demo
 from registry.extensions import db
 from registry.summaries.models import SummarySnapshot
 from tests import summary_world
-from tests.server_helpers import gunicorn as serve
+from tests.scratch import run_cli as _cli
 from tests.web_helpers import sign_in, text
 
 GENESIS = "0" * 64
@@ -229,36 +225,6 @@ def test_a_closed_month_records_the_head_at_closing(app, client, factory, world,
 # --- the migration, and a dump's round trip ------------------------------------------------------------
 
 
-@pytest.fixture
-def scratch(database_url: str, tmp_path: Path) -> Iterator:
-    """``make(name)``: an app on a new, empty database of this test's backend."""
-    created: list[tuple[sa.Engine, str]] = []
-
-    def make(name: str):
-        if database_url.startswith("sqlite"):
-            return create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.sqlite3"})
-        admin = sa.create_engine(database_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-        dbname = f"registry_chain_{uuid.uuid4().hex[:10]}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{dbname}"')
-        created.append((admin, dbname))
-        return create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url.rsplit("/", 1)[0] + f"/{dbname}"})
-
-    yield make
-    for admin, dbname in created:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        admin.dispose()
-
-
-def _cli(app, *args: str):
-    result = app.test_cli_runner().invoke(args=list(args), catch_exceptions=False)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
 OLD_EVENTS = sa.table("audit_events", sa.column("id"), sa.column("occurred_at", UTCDateTime()), sa.column("actor_id"),
                       sa.column("entity_type"), sa.column("entity_id"), sa.column("action"),
                       sa.column("before", sa.JSON()), sa.column("after", sa.JSON()))
@@ -344,26 +310,7 @@ def test_an_export_loads_with_its_chain_and_the_chain_goes_on(scratch, tmp_path)
 
 # --- concurrent writers on several workers --------------------------------------------------------------
 
-WORKERS = 4
 TIMEOUT = 60
-
-
-@pytest.fixture(scope="module")
-def gunicorn(database_url, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with serve(database_url, workers=WORKERS, log_path=log_path) as base:
-        yield base, log_path
-
-
-@pytest.fixture
-def server(app, gunicorn):
-    base, log_path = gunicorn
-    start = log_path.stat().st_size
-    yield base
-    with log_path.open() as log:
-        log.seek(start)
-        logged = log.read()
-    assert "Traceback" not in logged, logged[-5000:]
 
 
 def storm(base: str, calls: list[tuple[str, str]]) -> list[tuple[int, dict]]:

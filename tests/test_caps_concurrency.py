@@ -23,33 +23,11 @@ from registry.audit.models import AuditEvent
 from registry.capacity.projection import verify
 from registry.extensions import db
 from registry.filings.models import APPROVED, Filing
-from tests.server_helpers import gunicorn as serve
 
 pytestmark = pytest.mark.server
 
-WORKERS = 4
 TIMEOUT = 60
 
-
-
-@pytest.fixture(scope="module")
-def gunicorn(database_url, tmp_path_factory):
-    """gunicorn with four workers on this backend's test database: (base URL, log file)."""
-    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with serve(database_url, workers=WORKERS, log_path=log_path) as base:
-        yield base, log_path
-
-
-@pytest.fixture
-def server(app, gunicorn):
-    """The running server's base URL, on this test's emptied tables; fails on any traceback it logs."""
-    base, log_path = gunicorn
-    start = log_path.stat().st_size
-    yield base
-    with log_path.open() as log:
-        log.seek(start)
-        logged = log.read()
-    assert "Traceback" not in logged, logged[-5000:]
 
 
 def reviewer_tokens(factory, count: int) -> list[str]:

@@ -6,54 +6,19 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from registry import create_app
 from registry.demo import load_demo
 from registry.extensions import db
 from registry.members.models import Enterprise
 from registry.revision import head_revision
+from tests.scratch import run_cli as _cli
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-@pytest.fixture
-def scratch(database_url: str, tmp_path: Path) -> Iterator:
-    """``make(name)``: a new, empty database on this test's backend, and an app on it."""
-    created: list[tuple[sa.Engine, str]] = []
-
-    def make(name: str):
-        if database_url.startswith("sqlite"):
-            url = f"sqlite:///{tmp_path / name}.sqlite3"
-        else:
-            admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-            dbname = f"registry_ops_{uuid.uuid4().hex[:10]}"
-            admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'CREATE DATABASE "{dbname}"')
-            created.append((admin, dbname))
-            url = database_url.rsplit("/", 1)[0] + f"/{dbname}"
-        return create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
-
-    yield make
-    for admin, dbname in created:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        admin.dispose()
-
-
-def _cli(app, *args: str):
-    result = app.test_cli_runner().invoke(args=list(args), catch_exceptions=False)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
 
 
 def _upgraded(app, revision: str = "head"):
