@@ -19,16 +19,16 @@ from registry.replacement.amendments import closure_indicator, indicator_refusal
 from registry.replacement.cover import cover_refusal
 
 
-def refusals_for(filings: list[Filing], previews: dict[int, list[dict]] | None = None
-                 ) -> dict[int, list[RuleBroken]]:
+def refusals_for(filings: list[Filing], previews: dict[int, list[dict]] | None = None,
+                 rows_of: dict[int, list] | None = None) -> dict[int, list[RuleBroken]]:
     """For each filing not yet decided, what an approval now would refuse (empty: it would pass).
 
-    ``previews``: the filings' :func:`approval_previews`, when the page has them already.
-    Decided filings get an empty list: nothing is left to check.
+    ``previews``: the filings' :func:`approval_previews`, when the page has them already, with
+    the ``rows_of`` they read. Decided filings get an empty list: nothing is left to check.
     """
     pending = [f for f in filings if f.status in PENDING]
-    previews = approval_previews(pending) if previews is None else previews
-    rows_of: dict[int, list] = {}
+    rows_of = {} if rows_of is None else rows_of
+    previews = approval_previews(pending, rows_of) if previews is None else previews
     found: dict[int, list[RuleBroken]] = {f.id: [] for f in filings}
     for filing in pending:
         smelter = filing.smelter

@@ -203,10 +203,14 @@ def approval_preview(filing: Filing) -> list[dict]:
     return approval_previews([filing])[filing.id]
 
 
-def approval_previews(filings: list[Filing]) -> dict[int, list[dict]]:
-    """:func:`approval_preview` for a queue of filings: one usage read per cap, not per filing."""
+def approval_previews(filings: list[Filing], rows_of: dict[int, list] | None = None) -> dict[int, list[dict]]:
+    """:func:`approval_preview` for a queue of filings: one usage read per cap, not per filing.
+
+    ``rows_of`` (smelter id -> its projection rows) is filled as smelters are read; a caller
+    that checks the same filings' positions next passes the same dict and reads them once.
+    """
     caps_of: dict[int, list[Cap]] = {}
-    rows_of: dict[int, list] = {}  # smelter id -> its projection rows
+    rows_of = {} if rows_of is None else rows_of
     series_of: dict[int, dict[str, Usage]] = {}
 
     def usage_of(cap: Cap):

@@ -33,8 +33,9 @@ def review():
     queue = list(db.session.scalars(stmt.limit(QUEUE_LIMIT)))
     months = sorted({f.effective_month for f in queue})
     surges = surge_by_month(months[0], months[-1]) if months else {}
-    previews = approval_previews(queue)  # one usage read per cap, whatever the queue's length
-    refusals = refusals_for(queue, previews)  # the idle-capacity rule and cover too, not only the caps
+    rows_of: dict[int, list] = {}  # each smelter's projection rows, read once for previews and refusals
+    previews = approval_previews(queue, rows_of)  # one usage read per cap, whatever the queue's length
+    refusals = refusals_for(queue, previews, rows_of)  # the idle-capacity rule and cover too, not only the caps
     items = [{"filing": f, "preview": previews[f.id], "surge": surges[f.effective_month], "refusals": refusals[f.id]}
              for f in queue]
     may_decide = current_user.role in DECIDERS

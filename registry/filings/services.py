@@ -242,8 +242,9 @@ def remember_idempotent(user, key: str, data: dict[str, Any], filing: Filing) ->
 
 def checks(filing: Filing) -> dict[str, Any]:
     """``GET /filings/{id}/checks``: what an approval now would refuse, and each covering cap's preview."""
-    previews = approval_previews([filing])
-    found = refusals_for([filing], previews)[filing.id]
+    rows_of: dict[int, list] = {}
+    previews = approval_previews([filing], rows_of)
+    found = refusals_for([filing], previews, rows_of)[filing.id]
     return {"filing_id": filing.id, "status": filing.status, "checked": filing.status in PENDING,
             "would_pass": filing.status in PENDING and not found,
             "refusals": [refusal.to_dict() for refusal in found], "caps": previews[filing.id]}

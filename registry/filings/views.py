@@ -189,14 +189,15 @@ def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = Non
     forms = {action: note_forms.get(action) or (NoteForm() if workflow.TRANSITIONS[action].note_required
                                                else ActionForm())
              for action in actions}
-    previews = approval_previews([filing])  # a filer sees what the reviewer will see
+    rows_of: dict[int, list] = {}
+    previews = approval_previews([filing], rows_of)  # a filer sees what the reviewer will see
     pending = filing.status in PENDING
     enterprise = db.session.get(Enterprise, filing.smelter.enterprise_id)
     amendments = list(db.session.scalars(sa.select(Filing).where(Filing.amends_id == filing.id).order_by(Filing.id)))
     return render_template(
         "filings/detail.html", filing=filing, enterprise=enterprise, actions=actions, forms=forms,
         preview=previews[filing.id], refusal=refusal, history=history(filing.id),
-        refusals=refusals_for([filing], previews)[filing.id] if pending else None,
+        refusals=refusals_for([filing], previews, rows_of)[filing.id] if pending else None,
         position=position_at(filing.smelter, filing.effective_month),
         editable=filing.status in services.EDITABLE and current_user.role == FILER,
         original=db.session.get(Filing, filing.amends_id) if filing.amends_id else None, amendments=amendments,

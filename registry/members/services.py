@@ -75,7 +75,12 @@ def update_enterprise(enterprise: Enterprise, data: dict[str, Any], actor) -> En
 
 def smelters_for(user, enterprise_id: int | None = None, province: str | None = None) -> sa.Select:
     """The smelters ``user`` may see, optionally filtered."""
-    stmt = sa.select(Smelter).order_by(Smelter.id)
+    return visible_smelters(sa.select(Smelter).order_by(Smelter.id), user, enterprise_id, province)
+
+
+def visible_smelters(stmt: sa.Select, user, enterprise_id: int | None = None,
+                     province: str | None = None) -> sa.Select:
+    """``stmt`` (which selects from ``Smelter``) narrowed to the smelters ``user`` may see, and filtered."""
     scope = enterprise_scope(user)
     if scope is not None:
         stmt = stmt.where(Smelter.enterprise_id == scope)

@@ -13,6 +13,7 @@ from registry.auth.models import User
 from registry.capacity.positions import at_month
 from registry.extensions import db
 from registry.members.models import Enterprise, Smelter
+from registry.members.services import visible_smelters
 from registry.messages import Template
 from registry.months import current, is_month
 from registry.permissions import enterprise_scope, get_visible, require_role
@@ -144,13 +145,7 @@ def month_rows(user, month: str, enterprise_id: int | None = None, province: str
         .where(Smelter.baseline_month <= month)
         .where(sa.or_(sa.and_(built > 0, Enterprise.active.is_(True)), latest.c.revision.is_not(None)))
     )
-    scope = enterprise_scope(user)
-    if scope is not None:
-        stmt = stmt.where(Smelter.enterprise_id == scope)
-    if enterprise_id is not None:
-        stmt = stmt.where(Smelter.enterprise_id == enterprise_id)
-    if province is not None:
-        stmt = stmt.where(Smelter.province == province)
+    stmt = visible_smelters(stmt, user, enterprise_id, province)
     return stmt.order_by(Enterprise.name, Enterprise.id, Smelter.name, Smelter.id)
 
 
