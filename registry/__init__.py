@@ -24,6 +24,7 @@ from registry.dashboard import views as _dashboard  # noqa: F401
 from registry.db import configure_sqlite, want_write_lock
 from registry.errors import register_error_handlers
 from registry.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from registry.filings import exports as _filing_exports  # noqa: F401
 from registry.filings import review as _review  # noqa: F401
 from registry.filings import views as _filing_pages  # noqa: F401
 from registry.filings.api import blp as filings
@@ -33,6 +34,8 @@ from registry.imports.api import blp as imports
 from registry.members import admin as _member_admin  # noqa: F401
 from registry.members import views as _member_pages  # noqa: F401
 from registry.members.api import enterprises, smelters
+from registry.public import api as _public_api  # noqa: F401  (helper C wires its blueprint)
+from registry.public import views as _public_pages  # noqa: F401
 from registry.replacement.api import indicators, ratios
 from registry.replacement.views import bp as replacement_pages
 from registry.rest.api import api

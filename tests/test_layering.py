@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "registry"
 LAYERS = (
     {"db", "extensions", "months", "messages", "formatting", "labels", "reference", "i18n", "security", "problems",
      "roles", "permissions", "rest", "models", "transactions", "revision", "dump",
-     "clock"},  # base: no feature, no page
+     "clock", "spreadsheets"},  # base: no feature, no page
     {"audit"},
     {"errors"},
     {"ui"},  # what every page shares: imports no feature
@@ -27,6 +27,7 @@ LAYERS = (
     {"imports"},
     {"tasks"},
     {"summaries", "dashboard", "approvals", "notify"},
+    {"public"},  # published figures, read from the summaries and the ledger
     {"demo", "scale"},
     {"cli"},
     {""},  # the factory, registry/__init__.py

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     FieldList,
     FormField,
+    SearchField,
     SelectField,
     TextAreaField,
 )
@@ -52,6 +53,18 @@ class AmendmentForm(FlaskForm):
     notes = TextAreaField(_l("Why the plan changes"), render_kw={"rows": 4, "maxlength": NOTE_LENGTH})
 
 
+class QueueFilterForm(FlaskForm):
+    """The review queue's filters: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search smelter, enterprise or filing number"))
+    status = SelectField(_l("Stage"), default="")
+    kind = SelectField(_l("Kind"), default="")
+    province = SelectField(_l("Province"), default="")
+
+
 class FilingFilterForm(FlaskForm):
     """The list's filters: a GET form, nothing changes, so no CSRF token."""
 
@@ -60,6 +73,7 @@ class FilingFilterForm(FlaskForm):
 
     # default="": a link that sets only some filters (/filings?status=submitted) leaves the others
     # at "any" instead of failing their choices and dropping every filter.
+    q = SearchField(_l("Search smelter, enterprise or filing number"))
     status = SelectField(_l("Status"), default="")
     kind = SelectField(_l("Kind"), default="")
     smelter_id = SelectField(_l("Smelter"), coerce=optional_int)

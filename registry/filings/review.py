@@ -3,32 +3,54 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import labels
 from registry.auth.models import User
 from registry.caps.services import approval_previews, surge_by_month
 from registry.extensions import db
-from registry.filings.models import IN_REVIEW, Filing
+from registry.filings.forms import QueueFilterForm
+from registry.filings.models import IN_REVIEW, KINDS, Filing
 from registry.filings.services import filings_for
+from registry.members.models import Enterprise, Smelter
 from registry.permissions import require_role
 from registry.readiness import refusals_for
 from registry.roles import DECIDERS, STAFF
-from registry.ui.forms import (
-    ActionForm,
-    NoteForm,
-)
+from registry.ui.forms import ActionForm, NoteForm, province_choices
+from registry.ui.listing import Listing
 from registry.ui.pages import bp
 
 QUEUE_LIMIT = 200  # a queue longer than this is read through /filings and its paging
+
+# The queue's sortable columns: oldest submission first unless the reviewer asks otherwise.
+SORTS = {"submitted": Filing.submitted_at, "number": Filing.id, "smelter": Smelter.name,
+         "capacity": Filing.capacity_tpa, "effective": Filing.effective_month}
+
+
+def queue_listing() -> tuple[QueueFilterForm, Listing, sa.Select]:
+    """The queue as the query string asks for it: filters, search and sort; the page and its exports share it."""
+    form = QueueFilterForm(request.args)
+    form.kind.choices = [("", _("Any kind"))] + [(k, str(labels.KINDS[k])) for k in KINDS]
+    form.status.choices = [("", _("Any stage"))] + [(s, str(labels.STATUSES[s])) for s in IN_REVIEW]
+    form.province.choices = province_choices(_("Any province"))
+    filters: dict = {}
+    if request.args and form.validate():
+        filters = {name: getattr(form, name).data for name in ("kind", "status", "province")
+                   if getattr(form, name).data}
+    listing = Listing.from_request(SORTS, "submitted")
+    stmt = filings_for(current_user, filters, join_smelter=True).join(
+        Enterprise, Enterprise.id == Smelter.enterprise_id).where(Filing.status.in_(IN_REVIEW))
+    stmt = listing.search(stmt, Smelter.name, Enterprise.name, Enterprise.name_en, id_column=Filing.id)
+    return form, listing, listing.ordered(stmt, Filing.id)
 
 
 @bp.route("/review")
 def review():
     """Submitted filings oldest first; each with its cap preview and the decision buttons."""
     require_role(current_user, *STAFF)
-    stmt = (filings_for(current_user).where(Filing.status.in_(IN_REVIEW)).order_by(None)
-            .order_by(Filing.submitted_at, Filing.id))
+    form, listing, stmt = queue_listing()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     queue = list(db.session.scalars(stmt.limit(QUEUE_LIMIT)))
     months = sorted({f.effective_month for f in queue})
@@ -43,5 +65,5 @@ def review():
     first_approvers = dict(db.session.execute(sa.select(User.id, User.email).where(User.id.in_(first_ids)))
                            .all()) if first_ids else {}
     return render_template("review/queue.html", items=items, total=total, may_decide=may_decide,
-                           first_approvers=first_approvers,
+                           first_approvers=first_approvers, form=form, listing=listing,
                            approve_form=ActionForm(), note_form=NoteForm())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -23,19 +22,19 @@ from registry.filings.forms import AmendmentForm, FilingFilterForm, FilingForm
 from registry.filings.models import APPROVED, KINDS, OPEN, STATUSES, Filing
 from registry.filings.schemas import FilingFilter, FilingIn, FilingPatch, TransitionIn
 from registry.formatting import is_chinese
-from registry.members.models import Enterprise
+from registry.members.models import Enterprise, Smelter
 from registry.members.services import enterprises_for, smelters_for
 from registry.permissions import require_role
 from registry.problems import Problem, RuleBroken
 from registry.readiness import refusals_for
 from registry.reference.provinces import PROVINCES
-from registry.rest.paging import paginate
 from registry.roles import FILER
 from registry.ui.formkit import load, show_problem, submitted
 from registry.ui.forms import (
     ActionForm,
     NoteForm,
 )
+from registry.ui.listing import Listing
 from registry.ui.pages import bp
 
 FORM_FIELDS = ("smelter_id", "kind", "capacity_tpa", "effective_month", "notes", "cell_count",
@@ -54,9 +53,16 @@ def _kind_choices(blank: str | None = None) -> list[tuple]:
     return head + [(k, str(labels.KINDS[k])) for k in KINDS]
 
 
-@bp.route("/filings")
-def filings():
-    """Filings this user may see, newest first, with the API's filters and paging."""
+# The list's sortable columns; the exports keep the same order.
+SORTS = {"number": Filing.id, "smelter": Smelter.name, "enterprise": Enterprise.name, "capacity": Filing.capacity_tpa,
+         "effective": Filing.effective_month, "status": Filing.status, "submitted": Filing.submitted_at}
+
+
+def filings_listing() -> tuple[FilingFilterForm, Listing, sa.Select]:
+    """The filings list as the query string asks for it: its filter form, search and sort, and the statement.
+
+    The page and its exports share it, so a download holds what the page lists.
+    """
     form = FilingFilterForm(request.args)
     form.status.choices = [("", _("Any status"))] + [(s, str(labels.STATUSES[s])) for s in STATUSES]
     form.kind.choices = _kind_choices(_("Any kind"))
@@ -71,14 +77,22 @@ def filings():
         loaded = load(form, FilingFilter(), ("status", "kind", "smelter_id", "enterprise_id", "province",
                                              "effective_from", "effective_to"))
         filters = loaded or {}
-    page = request.args.get("page", 1, type=int)
-    page = min(max(page, 1), 100_000)
-    stmt = services.filings_for(current_user, filters).order_by(None).order_by(sa.desc(services.Filing.id))
-    items, headers = paginate(stmt, page, PAGE_SIZE)
-    meta = json.loads(headers["X-Pagination"])
+    listing = Listing.from_request(SORTS, "-number")
+    stmt = services.filings_for(current_user, filters, join_smelter=True).join(
+        Enterprise, Enterprise.id == Smelter.enterprise_id)
+    stmt = listing.search(stmt, Smelter.name, Enterprise.name, Enterprise.name_en, id_column=Filing.id)
+    return form, listing, listing.ordered(stmt, Filing.id.desc())
+
+
+@bp.route("/filings")
+def filings():
+    """Filings this user may see, newest first, with the API's filters, a search, sorting and paging."""
+    form, listing, stmt = filings_listing()
+    items, meta = listing.paged(stmt, PAGE_SIZE)
     enterprises = {e.id: e for e in db.session.scalars(
         sa.select(Enterprise).where(Enterprise.id.in_({f.smelter.enterprise_id for f in items})))}
-    return render_template("filings/list.html", form=form, filings=items, meta=meta, enterprises=enterprises)
+    return render_template("filings/list.html", form=form, filings=items, meta=meta, enterprises=enterprises,
+                           listing=listing)
 
 
 def _saved(form: FilingForm, save: Callable[[], Filing], done: str):

@@ -1,0 +1,1 @@
+"""The bilingual /public page: no login."""
