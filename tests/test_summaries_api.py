@@ -31,17 +31,20 @@ def test_staff_and_auditors_see_the_whole_open_summary(world, setup, api_as):
         assert response.headers["ETag"]
 
 
-def test_a_filer_sees_national_totals_and_only_its_own_rows(world, setup, api_as):
+def test_a_filer_sees_only_its_own_rows_and_no_national_figure_of_two_members(world, setup, api_as):
     body = api_as(world.filer_b).get(URL).json
     assert body["scope"] == {"enterprise_id": world.ent_b.id}
-    assert {k: body["totals"][k] for k in TOTALS} == TOTALS
+    # two enterprises: national minus B's own rows would be A's, so every national figure is withheld
+    assert {k: body["totals"][k] for k in TOTALS} == dict.fromkeys(TOTALS)
+    assert body["utilisation"]["approved"] is None
+    assert all(c["usage_tpa"] is None and c["status"] for c in body["caps"] if c["scope"] != "enterprise")
     assert [s["smelter_id"] for s in body["smelters"]] == [world.smelter_b.id]
     assert [e["enterprise_id"] for e in body["enterprises"]] == [world.ent_b.id]
     assert body["provinces"] == []
     assert [e["kind"] for e in body["exceptions"]] == ["cap_warning"]  # not A's excess nor C's missing return
     assert [c["cap_id"] for c in body["caps"]] == [setup.cap.id]
     rows = list(csv.reader(io.StringIO(api_as(world.filer_b).get(URL + ".csv").data.decode("utf-8-sig"))))
-    assert [r[0] for r in rows[1:-1]] == [str(world.smelter_b.id)]
+    assert [r[1] for r in rows[1:-2]] == [str(world.smelter_b.id)]  # then the total row and the note
 
 
 def test_a_month_that_is_not_a_month_is_404(world, api_as):
@@ -57,27 +60,27 @@ def test_csv_opens_in_excel_with_chinese_intact(world, setup, api_as):
     raw = response.data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == 4
-    by_id = {r["Smelter ID 编号"]: r for r in rows}
+    assert len(rows) == 5  # three smelters, the total, the note
+    by_id = {r["Smelter ID"]: r for r in rows}
     c = by_id[str(setup.smelter_c.id)]
-    assert c["Smelter 冶炼厂"] == "包头铝厂 C"
-    assert c["Enterprise 企业"] == world.ent_a.name and "铝业" in world.ent_a.name
-    assert c["Province name 省份名称"] == "内蒙古自治区"
-    assert (c["Built t/a 建成产能"], c["Return 月报"], c["Reported operating t/a 实际运行产能"]) == (
-        "800000", "missing", "")
+    assert c["Smelter"] == "包头铝厂 C"
+    assert c["Enterprise"] == world.ent_a.name and "铝业" in world.ent_a.name
+    assert c["Province"] == "Inner Mongolia"
+    assert (c["Built capacity (t/a)"], c["Monthly return"], c["Reported operating capacity (t/a)"]) == (
+        "800000", "Missing", "")
     a = by_id[str(world.smelter_a.id)]
-    assert (a["Deviation t/a 偏差"], a["Above approved 超出核准"]) == ("50000", "yes")
-    total = rows[-1]
-    assert total["Smelter 冶炼厂"] == "TOTAL 合计"
-    assert int(total["Operating t/a 运行产能"]) == TOTALS["operating_tpa"]
-    assert int(total["Pending additions t/a 待批新增"]) == TOTALS["pending_additions_tpa"]
-    assert sum(int(r["Built t/a 建成产能"]) for r in rows[:-1]) == int(total["Built t/a 建成产能"])
+    assert (a["Deviation (t/a)"], a["Above approved capacity"]) == ("50000", "Yes")
+    total = rows[3]
+    assert total["Smelter"] == "Total"
+    assert int(total["Operating capacity (t/a)"]) == TOTALS["operating_tpa"]
+    assert int(total["Pending additions (t/a)"]) == TOTALS["pending_additions_tpa"]
+    assert sum(int(r["Built capacity (t/a)"]) for r in rows[:3]) == int(total["Built capacity (t/a)"])
 
 
 def test_csv_text_that_looks_like_a_formula_is_quoted(world, factory, api_as):
     factory.smelter(world.ent_a, name="=HYPERLINK(\"http://x\")")
     rows = list(csv.reader(io.StringIO(api_as(world.auditor).get(URL + ".csv").data.decode("utf-8-sig"))))
-    names = [r[1] for r in rows]
+    names = [r[2] for r in rows if len(r) > 2]
     assert "'=HYPERLINK(\"http://x\")" in names
 
 
@@ -86,30 +89,32 @@ def test_xlsx_has_a_formatted_sheet_per_section(world, setup, api_as):
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Summary 概要", "Smelters 冶炼厂", "Enterprises 企业", "Provinces 省份",
-                               "Caps 总量控制", "Exceptions 异常"]
-    sheet = book["Smelters 冶炼厂"]
-    header = [cell.value for cell in sheet[1]]
-    assert all(cell.font.bold for cell in sheet[1])
-    assert sheet.freeze_panes == "A2"
-    built = header.index("Built t/a 建成产能") + 1
-    names = {sheet.cell(row=r, column=2).value: r for r in range(2, sheet.max_row + 1)}
+    assert book.sheetnames == ["Overview", "Smelters", "Enterprises", "Provinces", "Caps", "Exceptions"]
+    sheet = book["Smelters"]
+    header = [cell.value for cell in sheet[3]]  # under the title and its note
+    assert all(cell.font.bold for cell in sheet[3])
+    assert sheet.freeze_panes == "A4"
+    built = header.index("Built capacity (t/a)") + 1
+    name = header.index("Smelter") + 1
+    names = {sheet.cell(row=r, column=name).value: r for r in range(4, sheet.max_row + 1)}
     c_row = names["包头铝厂 C"]
     assert sheet.cell(row=c_row, column=built).value == 800_000
     assert sheet.cell(row=c_row, column=built).number_format == "#,##0"
-    assert sheet.cell(row=sheet.max_row, column=2).value == "TOTAL 合计"
-    assert sheet.cell(row=sheet.max_row, column=built).value == TOTALS["built_tpa"]
-    assert sheet.column_dimensions["B"].width >= len("包头铝厂 C")
-    caps = book["Caps 总量控制"]
-    assert caps.cell(row=2, column=2).value == "全国运行产能"
-    assert caps.cell(row=2, column=10).value == "warning"
-    kinds = [row[0] for row in book["Exceptions 异常"].iter_rows(min_row=2, values_only=True)]
-    assert kinds == ["cap_warning", "operating_above_approved", "missing_return"]
-    overview = dict(book["Summary 概要"].iter_rows(min_row=2, values_only=True))
-    assert overview["Month 月份"] == MONTH
-    assert overview["Idle t/a 闲置产能"] == TOTALS["idle_tpa"]
-    enterprises = book["Enterprises 企业"]
-    assert {enterprises.cell(row=r, column=2).value for r in (2, 3)} == {world.ent_a.name, world.ent_b.name}
+    assert sheet.cell(row=sheet.max_row, column=name).value == "Total"
+    assert sheet.cell(row=sheet.max_row, column=built).value.startswith("=SUM(")
+    assert sheet.column_dimensions[sheet.cell(row=3, column=name).column_letter].width >= len("包头铝厂 C")
+    caps = book["Caps"]
+    cap_header = [cell.value for cell in caps[3]]
+    assert caps.cell(row=4, column=cap_header.index("Cap") + 1).value == "全国运行产能"
+    assert caps.cell(row=4, column=cap_header.index("Status") + 1).value == "Near limit"
+    kinds = [row[1] for row in book["Exceptions"].iter_rows(min_row=4, values_only=True)]
+    assert kinds == ["Cap warning", "Operating above approved capacity", "Monthly return missing"]
+    overview = dict(book["Overview"].iter_rows(min_row=4, values_only=True))
+    assert overview["Month"].strftime("%Y-%m") == MONTH
+    assert overview["Idle capacity (t/a)"] == TOTALS["idle_tpa"]
+    enterprises = book["Enterprises"]
+    ent_name = [cell.value for cell in enterprises[3]].index("Enterprise") + 1
+    assert {enterprises.cell(row=r, column=ent_name).value for r in (4, 5)} == {world.ent_a.name, world.ent_b.name}
 
 
 def test_only_an_admin_closes_or_corrects(world, setup, api_as):
@@ -160,3 +165,13 @@ def test_responses_match_the_openapi_document(factory, world, setup, api_as):
     assert conform(revisions, {"type": "array", "items": {"$ref": "#/components/schemas/RevisionOut"}}, spec) == []
     returns = admin.get("/api/v1/monthly-returns").json
     assert conform(returns, {"type": "array", "items": {"$ref": "#/components/schemas/ReturnOut"}}, spec) == []
+
+
+def test_a_filer_sees_a_national_figure_once_enough_members_share_it(world, factory, api_as):
+    """Three enterprises, none above 75 %: the national built capacity is the public's too, so the filer sees it."""
+    for size in (500_000, 400_000):
+        enterprise = factory.enterprise(province="15")
+        factory.smelter(enterprise, baseline_built_tpa=size, baseline_operating_tpa=size)
+    body = api_as(world.filer_a).get(URL).json
+    assert body["totals"]["built_tpa"] == 500_000 + 500_000 + 500_000 + 400_000  # world's two and these two
+    assert body["totals"]["operating_tpa"] == 300_000 + 300_000 + 500_000 + 400_000

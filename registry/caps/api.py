@@ -77,7 +77,10 @@ class CapItem(MethodView):
 @blp.arguments(UsageRange, location="query")
 @blp.response(200, UsageOut(many=True))
 def usage(query, cap_id):
-    """Approved and pending usage, headroom and status per month."""
+    """Approved and pending usage, headroom and status per month.
+
+    A filer reads a national or province cap's figures only when they pass the public disclosure rule
+    (at least 3 enterprises, none above 75 %); else they are null and the statuses remain."""
     cap = services.get_cap(current_user, cap_id)
     first = query.get("from_") or cap.period_from
     last = query.get("to") or cap.period_to
@@ -88,4 +91,5 @@ def usage(query, cap_id):
             raise InvalidInput(field, OUTSIDE_PERIOD(from_month=cap.period_from, to_month=cap.period_to))
     if count(first, last) > MAX_USAGE_MONTHS:
         raise InvalidInput("to", TOO_MANY_MONTHS(count=MAX_USAGE_MONTHS))
-    return usage_report(cap, first, last)
+    rows = usage_report(cap, first, last)
+    return rows if services.usage_disclosed(current_user, cap) else services.withheld_usage(rows)

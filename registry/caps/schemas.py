@@ -63,14 +63,16 @@ class UsageRange(Schema):
 
 class UsageOut(Schema):
     month = ma.fields.String()
-    approved_tpa = ma.fields.Integer()
-    pending_tpa = ma.fields.Integer()
+    approved_tpa = ma.fields.Integer(allow_none=True, metadata={"description": "Null for a filer when withheld."})
+    pending_tpa = ma.fields.Integer(allow_none=True)
     limit_tpa = ma.fields.Integer()
-    headroom_tpa = ma.fields.Integer(metadata={"description": "limit minus approved usage (negative in breach)."})
+    headroom_tpa = ma.fields.Integer(allow_none=True, metadata={
+        "description": "limit minus approved usage (negative in breach)."})
     status = ma.fields.String(metadata={"enum": ["ok", "warning", "breach"]})
     pending_status = ma.fields.String(metadata={"enum": ["ok", "warning", "breach"],
                                                 "description": "The status if every submitted filing were approved."})
     national_additions_tpa = ma.fields.Integer(
-        metadata={"description": "Restarts and new capacity effective this month nationally, approved and pending."})
+        allow_none=True, metadata={
+            "description": "Restarts and new capacity effective this month nationally, approved and pending."})
     surge = ma.fields.Boolean(
         metadata={"description": "Whether national additions this month reach the surge threshold."})

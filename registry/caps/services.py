@@ -11,6 +11,8 @@ from flask import current_app
 from registry import months
 from registry.audit.services import audited_fields, record
 from registry.capacity.checks import Effect, approval_effect, smelter_rows
+from registry.capacity.disclosure import group_passes
+from registry.capacity.models import SmelterMonth
 from registry.capacity.usage import Usage, cap_usage, caps_covering, is_surge, national_additions, status_for
 from registry.caps.models import ENTERPRISE, MONTHLY_ADDITIONS, PROVINCE, Cap
 from registry.extensions import db
@@ -43,6 +45,37 @@ def caps_for(user, active: bool | None = None) -> sa.Select:
     if active is not None:
         stmt = stmt.where(Cap.active.is_(active))
     return stmt
+
+
+USAGE_FIGURES = ("approved_tpa", "pending_tpa", "headroom_tpa", "national_additions_tpa")
+
+
+def usage_disclosed(user, cap: Cap) -> bool:
+    """Whether ``user`` may read a cap's usage figures, or only its status.
+
+    Staff read everything and a filer its own enterprise's caps. A national or
+    province cap's usage is the sum of its members' capacity: a filer reads it
+    only when that sum passes the public disclosure rule
+    (``registry.capacity.disclosure``) over the enterprises in the cap's scope,
+    by their current positions; otherwise, with few members, usage minus its own
+    would be the others' figure. One grouped query.
+    """
+    if enterprise_scope(user) is None or cap.scope == ENTERPRISE:
+        return True
+    stmt = (sa.select(Smelter.enterprise_id, sa.func.sum(SmelterMonth.built_tpa),
+                      sa.func.sum(SmelterMonth.operating_tpa))
+            .join(Smelter, Smelter.id == SmelterMonth.smelter_id).where(SmelterMonth.is_last.is_(True))
+            .group_by(Smelter.enterprise_id))
+    if cap.scope == PROVINCE:
+        stmt = stmt.where(Smelter.province == cap.scope_ref)
+    contributions = {enterprise: {"built_tpa": int(built or 0), "operating_tpa": int(operating or 0)}
+                     for enterprise, built, operating in db.session.execute(stmt)}
+    return group_passes(contributions, ("built_tpa", "operating_tpa"))
+
+
+def withheld_usage(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Usage rows with their figures withheld (null); the limit and the status bands stay."""
+    return [{**row, **dict.fromkeys((k for k in USAGE_FIGURES if k in row), None)} for row in rows]
 
 
 def get_cap(user, cap_id: int, *, for_update: bool = False) -> Cap:

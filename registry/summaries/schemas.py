@@ -16,16 +16,22 @@ class CorrectionIn(Schema):
 
 
 class TotalsOut(Schema):
-    built_tpa = Int()
-    operating_tpa = Int()
-    idle_tpa = Int()
-    additions_tpa = Int(metadata={"description": "Approved restarts and new capacity effective this month."})
-    reductions_tpa = Int(metadata={"description": "Approved curtailments and closures effective this month."})
-    pending_additions_tpa = Int(metadata={"description": "Restarts and new capacity effective this month "
-                                                         "in submitted filings not yet decided."})
-    reported_operating_tpa = Int(metadata={"description": "Sum over smelters whose return is in."})
-    production_t = Int()
-    deviation_tpa = Int(metadata={"description": "Reported minus approved operating, over returns in."})
+    """Figures summed over smelters. A filer's copy has null for each national figure that fails the
+    disclosure rule (fewer than 3 enterprises, or one above 75 %): its own rows are given in full."""
+
+    built_tpa = Int(allow_none=True)
+    operating_tpa = Int(allow_none=True)
+    idle_tpa = Int(allow_none=True)
+    additions_tpa = Int(allow_none=True, metadata={
+        "description": "Approved restarts and new capacity effective this month."})
+    reductions_tpa = Int(allow_none=True, metadata={
+        "description": "Approved curtailments and closures effective this month."})
+    pending_additions_tpa = Int(allow_none=True, metadata={
+        "description": "Restarts and new capacity effective this month in submitted filings not yet decided."})
+    reported_operating_tpa = Int(allow_none=True, metadata={"description": "Sum over smelters whose return is in."})
+    production_t = Int(allow_none=True)
+    deviation_tpa = Int(allow_none=True, metadata={
+        "description": "Reported minus approved operating, over returns in."})
     smelters = Int()
     returns_in = Int()
     returns_missing = Int()
@@ -38,9 +44,9 @@ class CapRowOut(Schema):
     scope_ref = Str(allow_none=True)
     basis = Str()
     limit_tpa = Int()
-    usage_tpa = Int()
-    pending_tpa = Int()
-    headroom_tpa = Int()
+    usage_tpa = Int(allow_none=True)
+    pending_tpa = Int(allow_none=True)
+    headroom_tpa = Int(allow_none=True)
     status = Str(metadata={"enum": ["ok", "warning", "breach"]})
     pending_status = Str(metadata={"enum": ["ok", "warning", "breach"]})
 
@@ -86,7 +92,7 @@ class ExceptionOut(Schema):
     kind = Str(metadata={"enum": ["cap_breach", "cap_warning", "operating_above_approved", "missing_return"]})
     cap_id = Int()
     cap_name = Str()
-    usage_tpa = Int()
+    usage_tpa = Int(allow_none=True)
     limit_tpa = Int()
     smelter_id = Int()
     smelter_name = Str()
@@ -96,7 +102,7 @@ class ExceptionOut(Schema):
     excess_tpa = Int(metadata={"description": "How far above its limit, as everywhere excess_tpa is: reported above "
                                               "approved operating capacity (a row's deviation_tpa is the signed "
                                               "difference, so equal here)."})
-    detail = Str(metadata={"description": "The exception in English, with its figures."})
+    detail = Str(allow_none=True, metadata={"description": "The exception in English, with its figures."})
 
 
 class UtilisationOut(Schema):
@@ -104,7 +110,7 @@ class UtilisationOut(Schema):
     approved = ma.fields.Float(allow_none=True, metadata={"description": "Operating over built, approved."})
     reported = ma.fields.Float(allow_none=True, metadata={
         "description": "Reported operating over built, of smelters whose return is in."})
-    meets_target = ma.fields.Boolean()
+    meets_target = ma.fields.Boolean(allow_none=True)
 
 
 class SummaryOut(Schema):

@@ -28,6 +28,7 @@ from registry import clock
 from registry.audit.chain import current_head
 from registry.audit.models import AuditEvent
 from registry.audit.services import record
+from registry.capacity.disclosure import cell_passes, group_passes
 from registry.caps.models import Cap
 from registry.caps.services import caps_for
 from registry.db import utcnow
@@ -41,7 +42,7 @@ from registry.problems import Conflict, InvalidInput, NotFound
 from registry.returns.models import due_date
 from registry.roles import ADMIN
 from registry.summaries.models import SummarySnapshot
-from registry.summaries.services import build_summary
+from registry.summaries.services import CAPACITY_FIELDS, REPORTED_FIELDS, build_summary
 
 NO_REVISION = Template("no_such_revision", "%(month)s has no revision %(revision)s.")
 SUMMARY_RACED = Template("summary_raced", "%(month)s revision %(revision)s was published by someone else just now; "
@@ -243,8 +244,36 @@ def revision_for(user, month: str, revision: int) -> dict[str, Any]:
     return visible_part(user, body)
 
 
+# A filer sees national and province-cap figures only as the public would (registry.capacity.disclosure):
+# with few members, a national total minus one's own rows is the others' figure.
+TESTED_FIGURES = CAPACITY_FIELDS + REPORTED_FIELDS + ("deviation_tpa",)
+USAGE_FIGURES = ("usage_tpa", "pending_tpa", "headroom_tpa")
+
+
+def _cap_disclosed(cap: dict[str, Any], smelters: list[dict[str, Any]]) -> bool:
+    """Whether a national or province cap's usage passes the disclosure rule over the enterprises in its scope."""
+    if cap["scope"] == "enterprise":
+        return True
+    inside = [s for s in smelters if cap["scope"] == "national" or s["province"] == cap["scope_ref"]]
+    by_enterprise: dict[int, dict[str, int]] = {}
+    for smelter in inside:
+        mine = by_enterprise.setdefault(smelter["enterprise_id"], {"built_tpa": 0, "operating_tpa": 0})
+        mine["built_tpa"] += smelter["built_tpa"]
+        mine["operating_tpa"] += smelter["operating_tpa"]
+    return group_passes(by_enterprise, ("built_tpa", "operating_tpa"))
+
+
+def _withheld(item: dict[str, Any]) -> dict[str, Any]:
+    """A cap row or exception with its usage withheld; its status (a band, not a figure) stays."""
+    out = {**item, **{key: None for key in USAGE_FIGURES if key in item}}
+    if "detail" in out:
+        out["detail"] = None
+    return out
+
+
 def visible_part(user, body: dict[str, Any]) -> dict[str, Any]:
-    """Staff and auditors see all; a filer its own enterprise's rows, national totals and its caps.
+    """Staff and auditors see all; a filer its own enterprise's rows, its caps, and national figures that pass
+    the disclosure rule (others withheld as null).
 
     A filer's copy is marked ``scope`` and its sha256 is still that of the
     whole summary (which it cannot recompute from the part it sees).
@@ -259,9 +288,18 @@ def visible_part(user, body: dict[str, Any]) -> dict[str, Any]:
             return item["cap_id"] in cap_ids
         return item.get("enterprise_id") == scope
 
-    out = {**body, "scope": {"enterprise_id": scope},
-           "caps": [c for c in body["caps"] if mine(c)],
-           "exceptions": [e for e in body["exceptions"] if mine(e)],
+    withheld_caps = {c["cap_id"] for c in body["caps"] if mine(c) and not _cap_disclosed(c, body["smelters"])}
+    totals = {key: None if key in TESTED_FIGURES and not cell_passes(e.get(key, 0) for e in body["enterprises"])
+              else value for key, value in body["totals"].items()}
+    utilisation = {**body["utilisation"]}
+    if totals["operating_tpa"] is None or totals["built_tpa"] is None:
+        utilisation.update(approved=None, meets_target=None)
+    if totals["reported_operating_tpa"] is None:
+        utilisation["reported"] = None
+    out = {**body, "scope": {"enterprise_id": scope}, "totals": totals, "utilisation": utilisation,
+           "caps": [_withheld(c) if c["cap_id"] in withheld_caps else c for c in body["caps"] if mine(c)],
+           "exceptions": [_withheld(e) if e.get("cap_id") in withheld_caps else e
+                          for e in body["exceptions"] if mine(e)],
            "enterprises": [e for e in body["enterprises"] if mine(e)],
            "smelters": [s for s in body["smelters"] if mine(s)],
            "provinces": []}
