@@ -18,6 +18,7 @@ from flask import Flask
 
 from registry.capacity.checks import approval_effect
 from registry.caps.services import check_caps
+from registry.evidence.rules import check_proof
 from registry.extensions import db
 from registry.filings.models import APPROVED, CLOSURE, NEW_CAPACITY, Filing
 from registry.filings.services import AMENDS_NOT_APPROVED
@@ -26,7 +27,7 @@ from registry.members.models import Smelter
 from registry.problems import Conflict, RuleBroken
 from registry.replacement.amendments import amend_closure_indicator, give_back_cover
 from registry.replacement.cover import consume_cover
-from registry.replacement.services import create_from_closure
+from registry.replacement.services import create_from_closure, lock_indicators
 
 
 def approve(filing: Filing, reviewer, *, final: bool = True) -> None:
@@ -56,6 +57,7 @@ def approve(filing: Filing, reviewer, *, final: bool = True) -> None:
         effect = approval_effect(smelter, filing)  # positions in every month from the filing's (or original's) on
         check_caps(smelter, filing, effect)  # locks the covering caps by id
         if filing.kind == NEW_CAPACITY:
+            check_proof(filing)  # announced, and every closure behind its indicators dismantled in time
             if original is not None:
                 give_back_cover(original, filing, reviewer)  # locks both filings' indicators, by id
             if not filing.cancel:
@@ -80,6 +82,18 @@ def approve(filing: Filing, reviewer, *, final: bool = True) -> None:
         create_from_closure(filing, smelter, reviewer)
 
 
+def claim(filing: Filing, filer, *, final: bool = True) -> None:
+    """Submitting: the tonnes a filing names become a claim, serialised with any transfer of its indicators.
+
+    A transfer locks its indicator row, then reads the claims; the submission locks
+    the same rows (after the filing, in id order), so neither reads the other half done.
+    """
+    if filing.replacements:
+        lock_indicators([line.indicator_id for line in filing.replacements])
+
+
 def register(app: Flask) -> None:
-    """Plug the approval rules into the filing workflow's ``approve`` step."""
-    app.extensions.setdefault(TRANSITION_CHECKS, {})["approve"] = approve
+    """Plug the approval rules into the filing workflow's ``approve`` step, and the claim into ``submit``."""
+    checks = app.extensions.setdefault(TRANSITION_CHECKS, {})
+    checks["approve"] = approve
+    checks["submit"] = claim

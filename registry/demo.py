@@ -7,6 +7,7 @@ reviewer against the positions and caps.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from calendar import monthrange
 
@@ -16,13 +17,14 @@ from registry.auth.models import User
 from registry.auth.services import create_user
 from registry.capacity.positions import positions_by_month
 from registry.caps.services import create_cap
+from registry.evidence import services as evidence
 from registry.extensions import db
 from registry.filings import workflow
 from registry.filings.services import create_filing
 from registry.members.services import create_enterprise, create_smelter
 from registry.reference.uscc import make_uscc
-from registry.replacement.models import Indicator
-from registry.replacement.services import transfer
+from registry.replacement.models import FilingReplacement, Indicator
+from registry.replacement.services import transfer, update_indicator
 from registry.returns.services import file_return
 
 # (USCC first 17 characters, name, English name, province)
@@ -88,7 +90,10 @@ FILINGS = (
     (5, "curtailment", 150_000, "2017-01", "submitted", "Maintenance curtailment."),
     (3, "closure", 50_000, "2017-04", "returned", "Retire test cells."),
     (19, "curtailment", 500_000, "2017-02", "awaiting", "Line 1 idled while the captive plant is rebuilt."),
+    (10, "new_capacity", 60_000, "2017-03", "submitted", "Potline extension with the bought Henan indicator.", True),
 )
+PROVEN_PLAN = 5  # index in FILINGS: the Binzhou line goes through notice, objection, re-notice and announcement
+EXPIRED_BUYER = 5  # enterprise index whose bought indicator expired before its new capacity was decided
 
 # Plans changed after approval: (index in FILINGS of the approved original, amendment fields, note)
 AMENDMENTS = (
@@ -177,6 +182,7 @@ def load_demo() -> bool:
         elif status == "returned":
             workflow.transition(filing.id, "return", reviewer, "Please attach the dismantling plan.")
         originals[FILINGS.index((index, kind, capacity, month, status, note, *covered))] = filing
+    _prove(originals[PROVEN_PLAN], enterprises, users, reviewer)
     for position, change, note in AMENDMENTS:
         original = originals[position]
         filer = _filer_for(original.smelter.enterprise_id, enterprises, users)
@@ -185,6 +191,32 @@ def load_demo() -> bool:
         workflow.transition(amendment.id, "approve", reviewer, "The amended plan fits the caps.")
     _file_returns(smelters, enterprises, users)
     return True
+
+
+def _prove(plan, enterprises, users, reviewer) -> None:
+    """A replacement plan proven as a province runs it: a notice, an upheld objection, a new notice, the
+    announcement, and the dismantling of every closure behind its indicators, confirmed by staff."""
+    filer = _filer_for(plan.smelter.enterprise_id, enterprises, users)
+    notice = {"authority": "山东省工业和信息化厅", "url": "https://gxt.shandong.gov.cn/art/2016/9/26/art_15201.html"}
+    evidence.publish_notice(plan.id, {**notice, "published_on": dt.date(2016, 9, 26)}, filer)  # ends 2016-10-12
+    objection = evidence.raise_objection(plan.id, "有会员提出：拟关停产能与原批复文件所载产能不符。", reviewer)
+    evidence.resolve_objection(plan.id, objection.objections[0].id, True,
+                               "经核实异议成立：按原批复文件核减后重新公示。", reviewer)
+    evidence.publish_notice(plan.id, {**notice, "url": notice["url"].replace("15201", "15377"),
+                                      "published_on": dt.date(2016, 10, 17)}, filer)  # ends 2016-10-28
+    evidence.announce(plan.id, dt.date(2016, 10, 31), "鲁工信原〔2016〕212号", filer)
+    closures = db.session.scalars(sa.select(Indicator.origin_filing_id).join(
+        FilingReplacement, FilingReplacement.indicator_id == Indicator.id).where(
+        FilingReplacement.filing_id == plan.id).distinct()).all()
+    for closure_id in closures:
+        evidence.record_dismantling(closure_id, dt.date(2016, 11, 25), "县工业和信息化局拆除验收意见，现场照片 12 张。",
+                                    reviewer)
+        evidence.confirm_dismantling(closure_id, reviewer)
+    # The Inner Mongolia buyer's Henan indicator expired at the end of 2016: its new capacity is refused for it.
+    bought = db.session.scalar(sa.select(Indicator).where(
+        Indicator.enterprise_id == enterprises[EXPIRED_BUYER].id, Indicator.parent_id.is_not(None)))
+    update_indicator(bought, {"expires_on": dt.date(2016, 12, 31),
+                              "source_document": "豫发改工业〔2009〕1088号"}, reviewer)
 
 
 RETURN_MONTHS = ("2016-10", "2016-11", "2016-12")

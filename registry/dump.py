@@ -25,7 +25,9 @@ from registry.revision import database_revision
 
 FORMAT = "capacity-registry-export"
 VERSION = 1
-REFERENCE_TABLES = frozenset({"provinces", "replacement_ratios"})  # rows the migrations insert
+# rows the migrations insert, replaced by the dump's
+REFERENCE_TABLES = frozenset({"provinces", "replacement_ratios", "prefecture_ratios", "calendar_years",
+                              "calendar_days"})
 CHUNK = 1000
 
 
@@ -196,8 +198,8 @@ def _restart_sequences() -> None:
         return
     for table in _tables():
         keys = list(table.primary_key.columns)
-        if len(keys) != 1 or not isinstance(keys[0].type, sa.Integer):
-            continue  # provinces and ratios are keyed by code
+        if len(keys) != 1 or not isinstance(keys[0].type, sa.Integer) or keys[0].autoincrement is False:
+            continue  # provinces and ratios are keyed by code, calendar years by the year
         key = keys[0]
         following = sa.select(sa.func.coalesce(sa.func.max(key), 0) + 1).scalar_subquery()
         sequence = sa.func.pg_get_serial_sequence(table.name, key.name)

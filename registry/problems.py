@@ -203,6 +203,23 @@ class IndicatorAlreadyUsed(RuleBroken):
                         "left (used or transferred): the amendment would take back %(withdrawn_tpa)s.")
 
 
+class IndicatorExpired(RuleBroken):
+    """New capacity naming an indicator past its expiry date (MIIT 2018 No. 12)."""
+
+    code, label_text = "indicator_expired", _l("Indicator expired")
+    template = Template("indicator_expired",
+                        "Indicator #%(indicator_id)s expired on %(expires_on)s: it cannot cover new capacity any more.")
+
+
+class IndicatorProvinceRestricted(RuleBroken):
+    """A traded indicator from a province that keeps trade inside its borders, named outside it (Henan, 2017)."""
+
+    code, label_text = "indicator_province_restricted", _l("Indicator restricted to its province")
+    template = Template("indicator_province_restricted",
+                        "Indicator #%(indicator_id)s was traded, and %(province)s keeps traded indicators inside its "
+                        "borders: it can cover only new capacity in %(province)s.")
+
+
 def rule_label(code: str | None) -> Any:
     """The name of the rule with this code (also the codes of earlier versions, for old history)."""
     names = {cls.code: cls.label_text for cls in RuleBroken.__subclasses__()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from registry.capacity.checks import approval_effect, smelter_rows
 from registry.caps.services import PENDING, approval_previews
+from registry.evidence.rules import proof_refusals
 from registry.filings.models import CLOSURE, NEW_CAPACITY, Filing
 from registry.problems import CapExceeded, RuleBroken
 from registry.replacement.amendments import closure_indicator, indicator_refusal
@@ -43,6 +44,7 @@ def refusals_for(filings: list[Filing], previews: dict[int, list[dict]] | None =
             short = cover_refusal(filing, smelter)
             if short is not None:
                 found[filing.id].append(short)
+            found[filing.id] += proof_refusals(filing)
         if filing.kind == CLOSURE and filing.amends_id is not None:
             used = indicator_refusal(filing, closure_indicator(filing.amends_id))
             if used is not None:

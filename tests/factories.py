@@ -21,6 +21,7 @@ from registry.filings.models import AWAITING, Filing
 from registry.filings.services import create_filing
 from registry.members.services import create_enterprise, create_smelter
 from registry.reference.uscc import make_uscc
+from tests.proof import prove_replacement
 
 PASSWORD = "correct-horse-battery"
 
@@ -91,9 +92,13 @@ class Factory:
             return plain
 
     def filing(self, smelter, filer, kind: str = "restart", capacity_tpa: int = 100_000,
-               effective_month: str = "2016-11", status: str = "draft", reviewer=None,
+               effective_month: str = "2016-11", status: str = "draft", reviewer=None, proof: bool = True,
                **extra: Any) -> SimpleNamespace:
-        """A filing taken through the workflow to ``status`` (two approvers from the four-eyes threshold)."""
+        """A filing taken through the workflow to ``status`` (two approvers from the four-eyes threshold).
+
+        New capacity past the draft comes with the proof an approval needs (notice, announcement,
+        dismantling: ``tests/proof.py``) unless ``proof=False``.
+        """
         if (status == "approved" and reviewer is None and self._second_id is None
                 and capacity_tpa >= self.app.config["FOUR_EYES_THRESHOLD_TPA"]):
             if self._admin_id is None:
@@ -105,6 +110,8 @@ class Factory:
                                     "effective_month": effective_month, **extra}, author)
             db.session.commit()
             filing_id = filing.id
+            if proof and kind == "new_capacity" and status not in ("draft", "withdrawn"):
+                prove_replacement(filing_id, self._admin())
             if status == "withdrawn":
                 workflow.transition(filing_id, "withdraw", author)
             elif status != "draft":

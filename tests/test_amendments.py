@@ -11,6 +11,7 @@ from registry.capacity.projection import verify
 from registry.extensions import db
 from registry.replacement.models import Indicator
 from tests.api_helpers import assert_problem
+from tests.proof import prove_replacement
 from tests.test_replacement_cover import closure_indicator, remaining
 
 
@@ -124,6 +125,10 @@ def test_increasing_new_capacity_needs_more_cover_and_consumes_it(world, factory
     assert second.id != third.id
     covered = amend(filer, built.id, capacity_tpa=200_000, replacements=[
         {"indicator_id": first.id, "tonnes_tpa": 150_000}, {"indicator_id": third.id, "tonnes_tpa": 50_000}])
+    refused = assert_problem(reviewer.post(f"/api/v1/filings/{covered['id']}/approve", json={}), 409)
+    assert (refused["code"], refused["indicator_id"]) == ("dismantling_unconfirmed", third.id)  # the new closure
+    with app.app_context():
+        prove_replacement(covered["id"])
     approved = reviewer.post(f"/api/v1/filings/{covered['id']}/approve", json={})
     assert approved.status_code == 200, approved.get_json()
     assert (remaining(app, first.id), remaining(app, third.id)) == (0, 30_000)

@@ -17,7 +17,7 @@ def test_admin_registers_a_smelter(world, api_as):
     admin = api_as(world.admin)
     created = admin.post("/api/v1/smelters", json=_new(world.ent_b.id))
     assert created.status_code == 201, created.json
-    assert created.json == {**_new(world.ent_b.id), "id": created.json["id"]}
+    assert created.json == {**_new(world.ent_b.id), "id": created.json["id"], "prefecture": None}
     assert created.headers["ETag"]
     fetched = admin.get(f"/api/v1/smelters/{created.json['id']}")
     assert fetched.json == created.json

@@ -147,9 +147,10 @@ def test_a_downgrade_that_would_drop_data_is_refused_without_force(scratch, capl
     before = _kept_counts(app)
     positions = _final_positions(app, "SELECT smelter_id, built_tpa, operating_tpa FROM smelter_months "
                                       "WHERE is_last")
-    # The demo's awaiting filing (0009) and amendments (0007) are data: going below them is refused...
+    # The demo's proof of replacement (0013), awaiting filing (0009) and amendments (0007) are data:
+    # going below them is refused...
     assert _cli(app, "db", "downgrade", "0006").exit_code == 1
-    assert "would drop data: filings.first_approved_by" in caplog.text
+    assert "would drop data: filing_notices" in caplog.text
     assert _kept_counts(app) == before
     # ...until forced: the superseded and cancelled originals then read as withdrawn, the ledger unchanged
     assert _cli(app, "db", "downgrade", "-x", "force", "0006").exit_code == 0

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.proof import prove_replacement
 from tests.test_replacement_cover import closure_indicator
 from tests.web_helpers import sign_in, text
 
@@ -40,8 +41,8 @@ def test_every_broken_rule_is_listed_at_once(world, factory, api_as):
     factory.cap(limit_tpa=350_000, scope="enterprise", scope_ref=str(world.ent_a.id))
     draft = factory.filing(world.smelter_a, world.filer_a, kind="new_capacity", capacity_tpa=100_000)
     checks = _checks(api_as(world.filer_a), draft.id)
-    assert [r["code"] for r in checks["refusals"]] == ["cap_exceeded", "short_cover"]
-    cap, cover = checks["refusals"]
+    assert [r["code"] for r in checks["refusals"]] == ["cap_exceeded", "short_cover", "announcement_missing"]
+    cap, cover, _announcement = checks["refusals"]
     assert (cap["resulting_tpa"], cap["limit_tpa"], cap["excess_tpa"]) == (400_000, 350_000, 50_000)
     assert (cover["offered_tpa"], cover["shortfall_tpa"]) == (0, cover["required_tpa"])
     assert cover["required_tpa"] >= 100_000
@@ -54,6 +55,10 @@ def test_a_covered_filing_within_its_caps_would_pass(world, factory, api_as, app
     factory.cap(limit_tpa=1_000_000, scope="enterprise", scope_ref=str(world.ent_a.id))
     draft = factory.filing(world.smelter_a, world.filer_a, kind="new_capacity", capacity_tpa=100_000,
                            replacements=[{"indicator_id": indicator.id, "tonnes_tpa": 150_000}])
+    checks = _checks(api_as(world.filer_a), draft.id)
+    assert [r["code"] for r in checks["refusals"]] == ["announcement_missing", "dismantling_unconfirmed"]
+    with app.app_context():
+        prove_replacement(draft.id)  # notice, announcement, the closure's dismantling
     checks = _checks(api_as(world.filer_a), draft.id)
     assert (checks["would_pass"], checks["refusals"]) == (True, [])
     assert [c["status"] for c in checks["caps"]] == ["ok"]

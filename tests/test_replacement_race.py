@@ -102,7 +102,7 @@ def test_concurrent_transfers_and_approvals_never_exceed_the_indicator(app, fact
     tokens = [factory.token(world.reviewer) for _ in range(CONTENDERS)]
     approvals = [(f"{server}/api/v1/filings/{f.id}/approve", tokens[i], None) for i, f in enumerate(filings)]
     transfers = [(f"{server}/api/v1/indicators/{indicator.id}/transfers", tokens[len(filings) + i],
-                  {"to_enterprise_id": world.ent_b.id, "tonnes_tpa": TONNES, "note": f"race {i}"})
+                  {"route": "trade", "to_enterprise_id": world.ent_b.id, "tonnes_tpa": TONNES, "note": f"race {i}"})
                  for i in range(CONTENDERS - len(filings))]
     calls = [call for pair in zip(approvals, transfers, strict=True) for call in pair]
 

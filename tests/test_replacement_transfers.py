@@ -15,7 +15,8 @@ def test_staff_transfer_moves_tonnes_to_a_new_indicator_of_the_buyer(app, world,
     reviewer = api_as(world.reviewer)
 
     response = reviewer.post(f"/api/v1/indicators/{ind.id}/transfers",
-                             json={"to_enterprise_id": world.ent_b.id, "tonnes_tpa": 80_000, "note": "Contract 7"})
+                             json={"route": "trade",
+                                   "to_enterprise_id": world.ent_b.id, "tonnes_tpa": 80_000, "note": "Contract 7"})
 
     assert response.status_code == 201, response.json
     body = response.json
@@ -39,7 +40,8 @@ def test_buyer_can_cover_new_capacity_with_bought_tonnes_across_provinces(app, w
     ind = closure_indicator(factory, app, world.smelter_a, world.filer_a, 200_000)  # Henan
     reviewer = api_as(world.reviewer)
     bought = reviewer.post(f"/api/v1/indicators/{ind.id}/transfers",
-                           json={"to_enterprise_id": world.ent_b.id, "tonnes_tpa": 90_000}).json["to_indicator"]
+                           json={"route": "trade",
+                                   "to_enterprise_id": world.ent_b.id, "tonnes_tpa": 90_000}).json["to_indicator"]
     filing = new_capacity(factory, world.smelter_b, world.filer_b, 90_000, [(bought["id"], 90_000)])  # Xinjiang
     assert reviewer.post(f"/api/v1/filings/{filing.id}/approve").status_code == 200
     assert (remaining(app, bought["id"]), remaining(app, ind.id)) == (0, 110_000)
@@ -52,21 +54,23 @@ def test_transfer_above_remaining_is_refused_naming_what_remains(app, world, fac
     assert reviewer.post(f"/api/v1/filings/{spent.id}/approve").status_code == 200
 
     body = problem(reviewer.post(f"/api/v1/indicators/{ind.id}/transfers",
-                                 json={"to_enterprise_id": world.ent_b.id, "tonnes_tpa": 40_001}), 409)
+                                 json={"route": "trade",
+                                   "to_enterprise_id": world.ent_b.id, "tonnes_tpa": 40_001}), 409)
 
     assert (body["remaining_tpa"], body["requested_tpa"], body["indicator_id"]) == (40_000, 40_001, ind.id)
     assert "40,000 t/a left" in body["detail"]
     assert remaining(app, ind.id) == 40_000
     assert api_as(world.filer_b).get("/api/v1/indicators").json == []
     ok = reviewer.post(f"/api/v1/indicators/{ind.id}/transfers",
-                       json={"to_enterprise_id": world.ent_b.id, "tonnes_tpa": 40_000})
+                       json={"route": "trade",
+                                   "to_enterprise_id": world.ent_b.id, "tonnes_tpa": 40_000})
     assert ok.status_code == 201 and remaining(app, ind.id) == 0
 
 
 def test_transfer_is_for_deciders_and_checks_the_buyer(app, world, factory, api_as):
     ind = closure_indicator(factory, app, world.smelter_a, world.filer_a, 100_000)
     url = f"/api/v1/indicators/{ind.id}/transfers"
-    body = {"to_enterprise_id": world.ent_b.id, "tonnes_tpa": 1_000}
+    body = {"route": "trade", "to_enterprise_id": world.ent_b.id, "tonnes_tpa": 1_000}
     assert problem(api_as(world.filer_a).post(url, json=body), 403)
     assert problem(api_as(world.auditor).post(url, json=body), 403)
     admin = api_as(world.admin)
@@ -86,9 +90,11 @@ def test_lineage_follows_two_transfers_back_to_the_closure_and_forward_to_the_fi
     origin = closure_indicator(factory, app, world.smelter_a, world.filer_a, 207_000)
     reviewer = api_as(world.reviewer)
     hop1 = reviewer.post(f"/api/v1/indicators/{origin.id}/transfers",
-                         json={"to_enterprise_id": world.ent_b.id, "tonnes_tpa": 150_000, "note": "first"}).json
+                         json={"route": "trade",
+                                   "to_enterprise_id": world.ent_b.id, "tonnes_tpa": 150_000, "note": "first"}).json
     hop2 = reviewer.post(f"/api/v1/indicators/{hop1['to_indicator']['id']}/transfers",
-                         json={"to_enterprise_id": ent_c.id, "tonnes_tpa": 100_000, "note": "second"}).json
+                         json={"route": "trade",
+                                   "to_enterprise_id": ent_c.id, "tonnes_tpa": 100_000, "note": "second"}).json
     last_id = hop2["to_indicator"]["id"]
     filing = new_capacity(factory, smelter_c, filer_c, 100_000, [(last_id, 100_000)])
     assert reviewer.post(f"/api/v1/filings/{filing.id}/approve").status_code == 200

@@ -37,7 +37,8 @@ def test_reviewer_records_a_transfer_and_both_sides_see_it(app, client, world, f
     assert f'value="{world.ent_a.id}"' not in form.get_data(as_text=True)  # not to the owner itself
 
     done = client.post(f"/indicators/{ind.id}/transfer",
-                       data={"to_enterprise_id": world.ent_b.id, "tonnes_tpa": "40,000", "note": "Deal 12"})
+                       data={"route": "trade",
+                             "to_enterprise_id": world.ent_b.id, "tonnes_tpa": "40,000", "note": "Deal 12"})
 
     assert done.status_code == 302
     assert remaining(app, ind.id) == 60_000
@@ -56,7 +57,8 @@ def test_transfer_above_remaining_is_shown_beside_the_tonnes(app, client, world,
     sign_in(client, world.reviewer)
 
     refused = client.post(f"/indicators/{ind.id}/transfer",
-                          data={"to_enterprise_id": world.ent_b.id, "tonnes_tpa": "25001", "note": ""})
+                          data={"route": "trade",
+                             "to_enterprise_id": world.ent_b.id, "tonnes_tpa": "25001", "note": ""})
 
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from registry.extensions import db
 from registry.filings.models import Filing
 from registry.replacement.models import FilingReplacement
+from tests.proof import prove_replacement
 from tests.test_replacement_cover import closure_indicator, new_capacity, remaining
 from tests.web_helpers import sign_in, text
 
@@ -68,6 +69,8 @@ def test_new_capacity_with_cover_is_filed_from_the_form_then_approved(app, clien
     assert "Replacement cover" in detail and "Covered" in detail
     assert client.post(f"/filings/{filing_id}/submit").status_code == 302
     client.post("/logout")
+    with app.app_context():
+        prove_replacement(filing_id)  # the plan's notice and announcement, the closure dismantled
     sign_in(client, world.reviewer)
     approved = client.post(f"/filings/{filing_id}/approve", data={"next": "review"})
     assert approved.status_code == 302 and approved.headers["Location"] == "/review"
@@ -83,7 +86,7 @@ def test_a_wrong_row_is_answered_beside_it_and_the_input_is_kept(app, client, wo
     missing = client.post("/filings/new", data=_form(world.smelter_a.id, "100000", [(ind.id, "")]))
     page = text(missing)
     assert missing.status_code == 422
-    assert 'id="replacements-0-tonnes_tpa-err"' in page and "Missing data for required field." in page
+    assert 'id="replacements-0-tonnes_tpa-err"' in page and "Enter the tonnes per year." in page
     assert f'<option selected value="{ind.id}">' in page and 'value="100000"' in page
 
     too_much = client.post("/filings/new", data=_form(world.smelter_a.id, "100000", [(ind.id, "200,000")]))
@@ -101,7 +104,7 @@ def test_a_wrong_row_is_answered_beside_it_and_the_input_is_kept(app, client, wo
     assert "每项指标只能填写一次。" in twice
     restart = text(client.post("/filings/new", data=_form(world.smelter_a.id, "100000", [(ind.id, "1000")],
                                                              kind="restart")))
-    assert "只有新增产能申报才能列出产能置换指标。" in restart
+    assert "只有新增产能备案才能列出产能置换指标。" in restart
     assert _filing_count(app) == 0
 
 
@@ -144,7 +147,7 @@ def test_implausible_capacity_shows_the_maximum_beside_the_field(app, client, wo
     page = text(response)
     assert response.status_code == 422
     error = page.split('id="capacity_tpa-err"')[1].split("</ul>")[0]
-    assert "100 台 400 kA 电解槽在 96% 电流效率下最多可生产 112,890 吨/年。" in error
+    assert "100 台 400 kA 电解槽在 96% 电流效率下最多可生产 11.289万吨/年。" in error
     assert 'value="100"' in page and 'value="200,000"' in page
     assert _filing_count(app) == 0
 
@@ -180,8 +183,8 @@ def test_refused_for_short_cover_shows_required_offered_and_shortfall(app, clien
     client.post("/language/zh_CN")
     refusal = _refusal(text(client.post(f"/filings/{short.id}/approve")))
     assert "不予批准：产能置换指标不足" in refusal
-    assert "新增产能 100,000 吨/年需 125,000 吨/年产能置换指标（江苏省置换比例 1.25）" in refusal
-    assert "缺口 25,000 吨/年" in refusal and "t/a" not in refusal
+    assert "新增产能 10万吨/年需 12.5万吨/年产能置换指标（江苏省置换比例 1.25）" in refusal
+    assert "缺口 2.5万吨/年" in refusal and "t/a" not in refusal
 
 
 def test_refused_when_an_indicator_lacks_the_tonnes_names_it_and_what_remains(app, client, factory):
@@ -208,5 +211,5 @@ def test_refused_when_an_indicator_lacks_the_tonnes_names_it_and_what_remains(ap
 
     client.post("/language/zh_CN")
     refusal = _refusal(text(client.post(f"/filings/{second.id}/approve")))
-    assert f"指标 #{ind.id} 仅剩 50,000 吨/年，少于本申报拟使用的 100,000 吨/年，缺口 50,000 吨/年。" in refusal
+    assert f"指标 #{ind.id} 仅剩 5万吨/年，少于本备案拟使用的 10万吨/年，缺口 5万吨/年。" in refusal
     assert "t/a" not in refusal

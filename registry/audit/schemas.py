@@ -31,7 +31,7 @@ class ChainHeadOut(Schema):
 
 class AuditFilter(Schema):
     entity_type = ma.fields.String(validate=validate.OneOf(
-        ("enterprise", "smelter", "filing", "cap", "user", "api_token")))
+        ("enterprise", "smelter", "filing", "cap", "user", "api_token", "calendar_year")))
     entity_id = Id(strict=False)
     actor_id = Id(strict=False)
     action = ma.fields.String(validate=validate.Length(max=40))

@@ -28,6 +28,8 @@ class SmelterForm(FlaskForm):
     enterprise_id = SelectField(_l("Enterprise"), coerce=optional_int)
     name = StringField(_l("Name"), render_kw={"maxlength": NAME_LENGTH})
     province = SelectField(_l("Province"))
+    prefecture = StringField(_l("Prefecture code (optional)"), render_kw={
+        "maxlength": 4, "inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"})
     baseline_month = month_field(_l("Baseline month"))
     baseline_built_tpa = TonnesField(_l("Built capacity at baseline (t/a)"))
     baseline_operating_tpa = TonnesField(_l("Operating capacity at baseline (t/a)"))

@@ -50,6 +50,7 @@ class Smelter(db.Model):
     )
     name: Mapped[str] = mapped_column(String(200))
     province: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    prefecture: Mapped[str | None] = mapped_column(String(4))  # GB/T 2260, starting with the province's code
     baseline_month: Mapped[str] = mapped_column(String(7))
     baseline_built_tpa: Mapped[int]
     baseline_operating_tpa: Mapped[int]

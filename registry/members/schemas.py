@@ -1,13 +1,24 @@
 """API shapes of enterprises, smelters and positions."""
 
+import re
+
 import marshmallow as ma
 from marshmallow import validate
 
 from registry.members.models import POWER_SOURCES
+from registry.messages import Template
 from registry.rest.fields import Boolean, Id, Month, Name, Province, Tonnes, valid_uscc
 from registry.rest.schema import Schema
 
 MAX_SMELTER_TPA = 20_000_000
+PREFECTURE_PATTERN = "^[0-9]{4}$"
+NOT_A_PREFECTURE = Template("not_a_prefecture", "Must be a GB/T 2260 prefecture code of four digits, e.g. 4406.")
+
+
+def valid_prefecture(value: str) -> None:
+    """Four ASCII digits; whether they lie in the smelter's province is the service's rule."""
+    if not re.fullmatch(r"[0-9]{4}", value):
+        raise ma.ValidationError(NOT_A_PREFECTURE())
 USCC_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 
@@ -37,6 +48,9 @@ class SmelterIn(Schema):
     enterprise_id = Id(required=True)
     name = Name(required=True)
     province = Province(required=True)
+    prefecture = ma.fields.String(allow_none=True, validate=valid_prefecture, metadata={
+        "pattern": PREFECTURE_PATTERN, "example": "4406",
+        "description": "GB/T 2260 prefecture, starting with the province's two digits; its ratio applies first."})
     baseline_month = Month(required=True)
     baseline_built_tpa = Tonnes(MAX_SMELTER_TPA, required=True)
     baseline_operating_tpa = Tonnes(MAX_SMELTER_TPA, required=True)
@@ -54,6 +68,7 @@ class SmelterOut(Schema):
     enterprise_id = ma.fields.Integer()
     name = ma.fields.String()
     province = ma.fields.String()
+    prefecture = ma.fields.String(allow_none=True)
     baseline_month = ma.fields.String()
     baseline_built_tpa = ma.fields.Integer()
     baseline_operating_tpa = ma.fields.Integer()

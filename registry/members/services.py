@@ -26,8 +26,11 @@ BASELINE_AFTER_FILINGS = Template("baseline_after_filings",
                                   "This smelter has filings from %(month)s; the baseline must not be later.")
 
 ENTERPRISE_FIELDS = ("uscc", "name", "name_en", "province", "active")
-SMELTER_FIELDS = ("enterprise_id", "name", "province", "baseline_month", "baseline_built_tpa",
+SMELTER_FIELDS = ("enterprise_id", "name", "province", "prefecture", "baseline_month", "baseline_built_tpa",
                   "baseline_operating_tpa", "cell_amperage_ka", "power_source")
+PREFECTURE_OUTSIDE = Template("prefecture_outside_province",
+                              "Must be a prefecture of %(province)s: four digits starting with %(code)s, not "
+                              "ending in 00.")
 
 
 def enterprises_for(user) -> sa.Select:
@@ -101,6 +104,13 @@ def get_smelter(user, smelter_id: int, *, for_update: bool = False) -> Smelter:
     return smelter
 
 
+def _check_prefecture(smelter: Smelter) -> None:
+    """A prefecture (GB/T 2260) lies in the smelter's province: its code starts with the province's."""
+    code = smelter.prefecture
+    if code is not None and (code[:2] != smelter.province or code[2:] == "00"):
+        raise InvalidInput("prefecture", PREFECTURE_OUTSIDE(province=smelter.province, code=smelter.province))
+
+
 def _check_baseline(smelter: Smelter) -> None:
     if smelter.baseline_operating_tpa > smelter.baseline_built_tpa:
         raise InvalidInput("baseline_operating_tpa", OPERATING_ABOVE_BUILT())
@@ -111,6 +121,7 @@ def create_smelter(data: dict[str, Any], actor) -> Smelter:
     if db.session.get(Enterprise, data["enterprise_id"]) is None:
         raise InvalidInput("enterprise_id", NO_SUCH_ENTERPRISE())
     smelter = Smelter(**data)
+    _check_prefecture(smelter)
     _check_baseline(smelter)
     db.session.add(smelter)
     db.session.flush()
@@ -130,6 +141,7 @@ def update_smelter(smelter: Smelter, data: dict[str, Any], actor) -> Smelter:
     before = audited_fields(smelter, SMELTER_FIELDS)
     for name, value in data.items():
         setattr(smelter, name, value)
+    _check_prefecture(smelter)
     _check_baseline(smelter)
     check_baseline(smelter)
     db.session.flush()

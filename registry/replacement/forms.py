@@ -13,4 +13,5 @@ from registry.ui.forms import TonnesField, optional_int
 class TransferForm(FlaskForm):
     to_enterprise_id = SelectField(_l("Buyer"), coerce=optional_int)
     tonnes_tpa = TonnesField(_l("Tonnes (t/a)"))
+    route = SelectField(_l("Route"))  # choices: the view, in the page's language
     note = TextAreaField(_l("Note"), render_kw={"maxlength": NOTE_LENGTH, "rows": 3})

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from registry.extensions import db
 from registry.filings.models import APPROVED, REJECTED, WITHDRAWN, Filing
 from registry.members.models import Enterprise, Smelter
-from registry.replacement.models import FilingReplacement, Indicator, IndicatorTransfer
+from registry.replacement.models import TRADE, FilingReplacement, Indicator, IndicatorTransfer
 
 
 def _chain(indicator_id: int) -> list[dict[str, Any]]:
@@ -41,9 +41,26 @@ def _chain(indicator_id: int) -> list[dict[str, Any]]:
             "tonnes_tpa": step.tonnes_tpa, "created_at": step.created_at,
             "transfer": None if trade is None else {
                 "id": trade.id, "from_indicator_id": trade.from_indicator_id, "tonnes_tpa": trade.tonnes_tpa,
-                "note": trade.note, "created_at": trade.created_at},
+                "route": trade.route, "note": trade.note, "created_at": trade.created_at},
         })
     return chain
+
+
+def traded(indicator_ids: list[int]) -> set[int]:
+    """Those of ``indicator_ids`` whose tonnes were traded (route ``trade``) at any step of their chain, in one query.
+
+    A merger or an intra-group transfer after a trade does not undo it: the
+    tonnes left their province's members by trade (Henan, 2017).
+    """
+    if not indicator_ids:
+        return set()
+    up = (sa.select(Indicator.id.label("start"), Indicator.id, Indicator.parent_id)
+          .where(Indicator.id.in_(set(indicator_ids))).cte("traded_up", recursive=True))
+    up = up.union_all(sa.select(up.c.start, Indicator.id, Indicator.parent_id)
+                      .join(up, Indicator.id == up.c.parent_id))
+    return set(db.session.scalars(
+        sa.select(up.c.start).join(IndicatorTransfer, IndicatorTransfer.to_indicator_id == up.c.id)
+        .where(IndicatorTransfer.route == TRADE).distinct()))
 
 
 def _origin(indicator: Indicator) -> dict[str, Any]:
@@ -67,7 +84,8 @@ def _transfers_out(indicator_id: int) -> list[dict[str, Any]]:
         .where(IndicatorTransfer.from_indicator_id == indicator_id)
         .order_by(IndicatorTransfer.id))
     return [{"id": t.id, "to_indicator_id": t.to_indicator_id, "to_enterprise_id": enterprise_id,
-             "to_enterprise_name": name, "tonnes_tpa": t.tonnes_tpa, "note": t.note, "created_at": t.created_at}
+             "to_enterprise_name": name, "tonnes_tpa": t.tonnes_tpa, "route": t.route, "note": t.note,
+             "created_at": t.created_at}
             for t, enterprise_id, name in rows]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from registry.db import utcnow
@@ -35,6 +35,8 @@ class Indicator(db.Model):
     remaining_tpa: Mapped[int]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     voided_at: Mapped[dt.datetime | None]  # its closure was cancelled by an amendment: it never existed
+    source_document: Mapped[str | None] = mapped_column(Text)  # the document that approved the retired capacity
+    expires_on: Mapped[dt.date | None]  # last day it may be used (MIIT 2018 No. 12): refused at approval after it
 
 
 class FilingReplacement(db.Model):
@@ -56,16 +58,22 @@ class FilingReplacement(db.Model):
         "replacements", lazy="selectin", order_by="FilingReplacement.indicator_id", viewonly=True))
 
 
+MERGER, INTRA_GROUP, TRADE = "merger", "intra_group", "trade"
+ROUTES = (MERGER, INTRA_GROUP, TRADE)  # MIIT 2018 No. 12: how indicators may change hands
+
+
 class IndicatorTransfer(db.Model):
-    """A recorded trade: tonnes moved from a seller's indicator to a new one of the buyer's."""
+    """A recorded transfer: tonnes moved from a seller's indicator to a new one of the buyer's, by ``route``."""
 
     __tablename__ = "indicator_transfers"
+    __table_args__ = (CheckConstraint(f"route IN {ROUTES!r}", name="route"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     from_indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
     to_indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
     tonnes_tpa: Mapped[int]
     note: Mapped[str] = mapped_column(Text, default="")
+    route: Mapped[str] = mapped_column(String(20))
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -78,4 +86,26 @@ class ReplacementRatio(db.Model):
 
     province: Mapped[str] = mapped_column(ForeignKey("provinces.code"), primary_key=True)
     ratio: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PrefectureRatio(db.Model):
+    """A prefecture's ratio (GB/T 2260, four digits), which applies before its province's."""
+
+    __tablename__ = "prefecture_ratios"
+    __table_args__ = (CheckConstraint("ratio >= 1 AND ratio <= 10", name="ratio"),)
+
+    prefecture: Mapped[str] = mapped_column(String(4), primary_key=True)
+    province: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    ratio: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProvinceIndicatorPolicy(db.Model):
+    """Whether a province lets its indicators be traded out (no row: allowed; Henan forbade it in 2017)."""
+
+    __tablename__ = "province_indicator_policies"
+
+    province: Mapped[str] = mapped_column(ForeignKey("provinces.code"), primary_key=True)
+    trade_out_allowed: Mapped[bool]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

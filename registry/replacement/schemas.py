@@ -4,7 +4,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from registry.filings.models import MAX_CAPACITY_TPA
-from registry.rest.fields import Id, Province, Text, Timestamp, Tonnes
+from registry.replacement.models import ROUTES
+from registry.rest.fields import Boolean, Id, Province, Text, Timestamp, Tonnes
 from registry.rest.schema import Schema
 
 
@@ -30,13 +31,29 @@ class IndicatorOut(Schema):
     province = ma.fields.String(metadata={"description": "Province of the retired capacity."})
     tonnes_tpa = ma.fields.Integer()
     remaining_tpa = ma.fields.Integer()
+    claimed_tpa = ma.fields.Integer(metadata={
+        "description": "Tonnes named by filings in review (submitted or awaiting a second approval): reserved."})
+    available_tpa = ma.fields.Integer(metadata={
+        "description": "remaining_tpa minus claimed_tpa, at least 0: what a transfer or a new filing may take."})
+    source_document = ma.fields.String(allow_none=True, metadata={
+        "description": "The document that approved the retired capacity."})
+    expires_on = ma.fields.Date(allow_none=True, metadata={
+        "description": "Last day the indicator may be used: an approval after it is refused (indicator_expired)."})
     created_at = Timestamp()
+
+
+class IndicatorPatch(Schema):
+    """What staff may record on an indicator; send null to clear."""
+
+    source_document = Text(max_length=500, allow_none=True)
+    expires_on = ma.fields.Date(allow_none=True)
 
 
 class TransferStepOut(Schema):
     id = ma.fields.Integer()
     from_indicator_id = ma.fields.Integer()
     tonnes_tpa = ma.fields.Integer()
+    route = ma.fields.String()
     note = ma.fields.String()
     created_at = Timestamp()
 
@@ -65,6 +82,7 @@ class TransferOutLine(Schema):
     to_enterprise_id = ma.fields.Integer()
     to_enterprise_name = ma.fields.String()
     tonnes_tpa = ma.fields.Integer()
+    route = ma.fields.String()
     note = ma.fields.String()
     created_at = Timestamp()
 
@@ -105,6 +123,8 @@ class IndicatorFilter(Schema):
 class TransferIn(Schema):
     to_enterprise_id = Id(required=True)
     tonnes_tpa = Tonnes(MAX_CAPACITY_TPA, minimum=1, required=True)
+    route = ma.fields.String(required=True, validate=validate.OneOf(ROUTES), metadata={
+        "description": "How the tonnes change hands (MIIT 2018 No. 12): merger, intra_group or trade."})
     note = Text(load_default="")
 
 
@@ -113,6 +133,7 @@ class TransferOut(Schema):
     from_indicator = ma.fields.Nested(IndicatorOut)
     to_indicator = ma.fields.Nested(IndicatorOut)
     tonnes_tpa = ma.fields.Integer()
+    route = ma.fields.String()
     note = ma.fields.String()
     recorded_by = ma.fields.Integer()
     created_at = Timestamp()
@@ -125,6 +146,19 @@ class RatioIn(Schema):
 
 
 class RatioOut(Schema):
+    prefecture = ma.fields.String(metadata={"description": "Only on a prefecture's ratio (four digits)."})
     province = ma.fields.String()
     ratio = ma.fields.Float()
-    default = ma.fields.Boolean(metadata={"description": "True when no ratio is set and 1.0 applies."})
+    default = ma.fields.Boolean(metadata={
+        "description": "True when no ratio is set here: a province's 1.0, or a prefecture's province's ratio."})
+
+
+class PolicyIn(Schema):
+    trade_out_allowed = Boolean(required=True, metadata={
+        "description": "False: a traded indicator from this province covers only new capacity in it."})
+
+
+class PolicyOut(Schema):
+    province = ma.fields.String()
+    trade_out_allowed = ma.fields.Boolean()
+    default = ma.fields.Boolean(metadata={"description": "True when no policy is set (trading out allowed)."})

@@ -8,7 +8,10 @@ indicators it draws on (``FilingReplacement``); its approval consumes them.
 
 Lock order (every path that changes an indicator): filing -> smelter -> caps
 -> indicators by id. A transfer locks only its one indicator, a subset of
-that order, so it cannot deadlock with an approval.
+that order, so it cannot deadlock with an approval; it reads the claims of
+filings in review only once it holds that lock, so an approval waiting for
+the same row either has not yet taken its tonnes (its claim still counts)
+or has committed them (remaining is lower): reserved tonnes are never sold.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from registry.audit.services import audited_fields, record
 from registry.extensions import db
-from registry.filings.models import NEW_CAPACITY, Filing
+from registry.filings.models import AWAITING, NEW_CAPACITY, SUBMITTED, Filing
 from registry.members.models import Enterprise
 from registry.members.services import NO_SUCH_ENTERPRISE
 from registry.messages import Template
@@ -28,9 +32,12 @@ from registry.permissions import enterprise_scope, get_visible, require_role
 from registry.problems import Conflict, InvalidInput, NotFound
 from registry.reference.provinces import PROVINCE_CODES
 from registry.replacement.models import (
+    TRADE,
     FilingReplacement,
     Indicator,
     IndicatorTransfer,
+    PrefectureRatio,
+    ProvinceIndicatorPolicy,
     ReplacementRatio,
 )
 from registry.roles import ADMIN, DECIDERS
@@ -50,53 +57,126 @@ ALREADY_OWNER = Template("indicator_already_owned", "The indicator already belon
 TRANSFER_TOO_LARGE = Template("indicator_insufficient",
                               "Indicator #%(indicator_id)s has %(remaining_tpa)s left; %(requested_tpa)s cannot be "
                               "transferred.")
+TRANSFER_RESERVED = Template("indicator_reserved",
+                             "Indicator #%(indicator_id)s has %(remaining_tpa)s left, of which %(claimed_tpa)s are "
+                             "claimed by filings in review: at most %(available_tpa)s can be transferred, not "
+                             "%(requested_tpa)s.")
+NO_SUCH_REGION = Template("no_such_region", "No such province or prefecture.")
+
+CLAIMING = (SUBMITTED, AWAITING)  # filings in review: the tonnes they name are reserved for them
 
 DEFAULT_RATIO = Decimal("1.000")
 INDICATOR_FIELDS = ("enterprise_id", "origin_smelter_id", "origin_filing_id", "parent_id", "province",
-                    "tonnes_tpa", "remaining_tpa")
+                    "tonnes_tpa", "remaining_tpa", "source_document", "expires_on")
+ELIGIBILITY_FIELDS = ("source_document", "expires_on")
 
 
 # Ratios ------------------------------------------------------------------------------------------
 
-def ratio_for(province: str) -> Decimal:
-    """Tonnes to retire per tonne of new capacity in ``province`` (1.0 without a row)."""
+def is_prefecture(code: str | None) -> bool:
+    """A GB/T 2260 prefecture code: four digits, a province's two then not 00."""
+    return (code is not None and len(code) == 4 and code.isascii() and code.isdigit()
+            and code[:2] in PROVINCE_CODES and code[2:] != "00")
+
+
+def ratio_for(province: str, prefecture: str | None = None) -> Decimal:
+    """Tonnes to retire per tonne of new capacity: the prefecture's ratio, else the province's, else 1.0."""
+    if prefecture:
+        ratio = db.session.scalar(sa.select(PrefectureRatio.ratio).where(PrefectureRatio.prefecture == prefecture))
+        if ratio is not None:
+            return Decimal(str(ratio))
     ratio = db.session.scalar(sa.select(ReplacementRatio.ratio).where(ReplacementRatio.province == province))
     return Decimal(str(ratio)) if ratio is not None else DEFAULT_RATIO
 
 
+def ratios_for(places: set[tuple[str, str | None]]) -> dict[tuple[str, str | None], Decimal]:
+    """:func:`ratio_for` many (province, prefecture) pairs in two queries (lists of filings)."""
+    provinces = {province for province, _ in places}
+    prefectures = {prefecture for _, prefecture in places if prefecture}
+    by_province = dict(db.session.execute(
+        sa.select(ReplacementRatio.province, ReplacementRatio.ratio)
+        .where(ReplacementRatio.province.in_(provinces))).all()) if provinces else {}
+    by_prefecture = dict(db.session.execute(
+        sa.select(PrefectureRatio.prefecture, PrefectureRatio.ratio)
+        .where(PrefectureRatio.prefecture.in_(prefectures))).all()) if prefectures else {}
+    return {(province, prefecture): Decimal(str(by_prefecture.get(prefecture) or by_province.get(province)
+                                                or DEFAULT_RATIO))
+            for province, prefecture in places}
+
+
 def ratios() -> list[dict[str, Any]]:
-    """Every province with the ratio that applies there, by code."""
+    """Every province with the ratio that applies there, by code, then each prefecture that has its own."""
     rows = dict(db.session.execute(sa.select(ReplacementRatio.province, ReplacementRatio.ratio)).all())
-    return [{"province": code, "ratio": Decimal(str(rows.get(code, DEFAULT_RATIO))), "default": code not in rows}
-            for code in sorted(PROVINCE_CODES)]
+    out = [{"province": code, "ratio": Decimal(str(rows.get(code, DEFAULT_RATIO))), "default": code not in rows}
+           for code in sorted(PROVINCE_CODES)]
+    out += [{"prefecture": row.prefecture, "province": row.province, "ratio": Decimal(str(row.ratio)),
+             "default": False}
+            for row in db.session.scalars(sa.select(PrefectureRatio).order_by(PrefectureRatio.prefecture))]
+    return out
 
 
-def get_ratio(province: str) -> dict[str, Any]:
-    """The ratio of one province; 404 for a code that is not a province."""
-    if province not in PROVINCE_CODES:
-        raise NotFound(NO_SUCH_PROVINCE())
-    row = db.session.get(ReplacementRatio, province)
-    return {"province": province, "ratio": Decimal(str(row.ratio)) if row else DEFAULT_RATIO,
+def get_ratio(code: str) -> dict[str, Any]:
+    """The ratio of a province (two digits) or a prefecture (four); 404 for any other code.
+
+    A prefecture without its own ratio shows its province's, with ``default`` true.
+    """
+    if is_prefecture(code):
+        row = db.session.get(PrefectureRatio, code)
+        ratio = Decimal(str(row.ratio)) if row else ratio_for(code[:2])
+        return {"prefecture": code, "province": code[:2], "ratio": ratio, "default": row is None}
+    if code not in PROVINCE_CODES:
+        raise NotFound(NO_SUCH_REGION())
+    row = db.session.get(ReplacementRatio, code)
+    return {"province": code, "ratio": Decimal(str(row.ratio)) if row else DEFAULT_RATIO,
             "default": row is None}
 
 
-def set_ratio(province: str, ratio: float, actor) -> dict[str, Any]:
-    """Set a province's ratio (admin); bounds 1 to 10, rounded to the three decimals stored."""
+def set_ratio(code: str, ratio: float, actor) -> dict[str, Any]:
+    """Set a province's or a prefecture's ratio (admin); bounds 1 to 10, rounded to the three decimals stored."""
     require_role(actor, ADMIN)
-    if province not in PROVINCE_CODES:
-        raise NotFound(NO_SUCH_PROVINCE())
+    prefecture = is_prefecture(code)
+    if not prefecture and code not in PROVINCE_CODES:
+        raise NotFound(NO_SUCH_REGION())
     value = Decimal(str(ratio)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     if not Decimal(1) <= value <= Decimal(10):
         raise InvalidInput("ratio", RATIO_RANGE(min=1, max=10))
-    row = db.session.get(ReplacementRatio, province)
-    before = {"ratio": str(row.ratio)} if row else {"ratio": str(DEFAULT_RATIO), "default": True}
+    model = PrefectureRatio if prefecture else ReplacementRatio
+    row = db.session.get(model, code)
+    before = {"ratio": str(row.ratio)} if row else {"ratio": str(ratio_for(code[:2])), "default": True}
     if row is None:
-        row = ReplacementRatio(province=province)
+        row = PrefectureRatio(prefecture=code, province=code[:2]) if prefecture else ReplacementRatio(province=code)
         db.session.add(row)
     row.ratio = value
     db.session.flush()
-    record(actor, "replacement_ratio", int(province), "update", before=before, after={"ratio": str(row.ratio)})
-    return get_ratio(province)
+    record(actor, "prefecture_ratio" if prefecture else "replacement_ratio", int(code), "update", before=before,
+           after={"ratio": str(row.ratio)})
+    return get_ratio(code)
+
+
+# Province indicator policy -----------------------------------------------------------------------
+
+def get_policy(province: str) -> dict[str, Any]:
+    """Whether ``province`` lets its indicators be traded out (default: yes); 404 for no such province."""
+    if province not in PROVINCE_CODES:
+        raise NotFound(NO_SUCH_PROVINCE())
+    row = db.session.get(ProvinceIndicatorPolicy, province)
+    return {"province": province, "trade_out_allowed": True if row is None else row.trade_out_allowed,
+            "default": row is None}
+
+
+def set_policy(province: str, trade_out_allowed: bool, actor) -> dict[str, Any]:
+    """Set a province's indicator policy (admin), with its audit event."""
+    require_role(actor, ADMIN)
+    before = get_policy(province)
+    row = db.session.get(ProvinceIndicatorPolicy, province)
+    if row is None:
+        row = ProvinceIndicatorPolicy(province=province)
+        db.session.add(row)
+    row.trade_out_allowed = trade_out_allowed
+    db.session.flush()
+    record(actor, "province_indicator_policy", int(province), "update",
+           before={"trade_out_allowed": before["trade_out_allowed"]}, after={"trade_out_allowed": trade_out_allowed})
+    return get_policy(province)
 
 
 def required_tpa(capacity_tpa: int, ratio: Decimal) -> int:
@@ -126,6 +206,63 @@ def indicators_for(user, filters: dict[str, Any] | None = None) -> sa.Select:
 def get_indicator(user, indicator_id: int) -> Indicator:
     """An indicator ``user`` may see, else 404."""
     return get_visible(user, Indicator, indicator_id, NO_SUCH_INDICATOR)
+
+
+def claimed_tpa(indicator_ids: list[int]) -> dict[int, int]:
+    """indicator id -> tonnes reserved by filings in review (submitted or awaiting a second approval), one query.
+
+    Drafts and returned filings reserve nothing: they are not yet (or no
+    longer) before the association. An amendment claims only what it names
+    beyond the tonnes its original already took from the indicator.
+    """
+    if not indicator_ids:
+        return {}
+    original = aliased(FilingReplacement)
+    beyond = FilingReplacement.tonnes_tpa - sa.func.coalesce(original.tonnes_tpa, 0)
+    rows = db.session.execute(
+        sa.select(FilingReplacement.indicator_id, sa.func.sum(sa.case((beyond > 0, beyond), else_=0)))
+        .join(Filing, Filing.id == FilingReplacement.filing_id)
+        .outerjoin(original, sa.and_(original.filing_id == Filing.amends_id,
+                                     original.indicator_id == FilingReplacement.indicator_id))
+        .where(FilingReplacement.indicator_id.in_(set(indicator_ids)), Filing.status.in_(CLAIMING))
+        .group_by(FilingReplacement.indicator_id))
+    return {indicator_id: int(tonnes or 0) for indicator_id, tonnes in rows}
+
+
+def available_tpa(remaining: int, claimed: int) -> int:
+    """What may still be transferred or newly named: remaining less the reserved claims, never below 0."""
+    return max(0, remaining - claimed)
+
+
+def with_claims(indicators: list[Indicator]) -> list[dict[str, Any]]:
+    """Indicators as IndicatorOut rows with ``claimed_tpa`` and ``available_tpa`` (one query for them all)."""
+    claims = claimed_tpa([indicator.id for indicator in indicators])
+    rows = []
+    for indicator in indicators:
+        claimed = claims.get(indicator.id, 0)
+        row = {name: getattr(indicator, name) for name in (
+            "id", "enterprise_id", "origin_smelter_id", "origin_filing_id", "parent_id", "province", "tonnes_tpa",
+            "remaining_tpa", "created_at", "source_document", "expires_on")}
+        rows.append({**row, "claimed_tpa": claimed, "available_tpa": available_tpa(indicator.remaining_tpa, claimed)})
+    return rows
+
+
+def update_indicator(indicator: Indicator, data: dict[str, Any], actor) -> Indicator:
+    """Record an indicator's source document and expiry (reviewer, admin), with its audit event.
+
+    A bought indicator's own values are edited here; the seller's stay as
+    they are (each indicator is one member's record of the same document).
+    """
+    require_role(actor, *DECIDERS)
+    before = audited_fields(indicator, ELIGIBILITY_FIELDS)
+    for name in ELIGIBILITY_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(indicator, name, value if value != "" else None)
+    db.session.flush()
+    record(actor, "indicator", indicator.id, "update", before=before,
+           after=audited_fields(indicator, ELIGIBILITY_FIELDS))
+    return indicator
 
 
 def lock_indicators(ids: list[int]) -> dict[int, Indicator]:
@@ -165,7 +302,7 @@ def carried_cover(original: Filing, capacity_tpa: int) -> list[dict[str, int]] |
     """
     if original.kind != NEW_CAPACITY:
         return None
-    left = required_tpa(capacity_tpa, ratio_for(original.smelter.province))
+    left = required_tpa(capacity_tpa, ratio_for(original.smelter.province, original.smelter.prefecture))
     items = []
     for row in original.replacements:
         if left <= 0:
@@ -225,11 +362,16 @@ def audited_replacements(filing: Filing) -> list[dict[str, int]]:
 
 # Transfers ---------------------------------------------------------------------------------------
 
-def transfer(indicator_id: int, to_enterprise_id: int, tonnes_tpa: int, note: str, actor) -> IndicatorTransfer:
-    """Record a trade: ``tonnes_tpa`` of an indicator move to a new indicator of the buyer.
+def transfer(indicator_id: int, to_enterprise_id: int, tonnes_tpa: int, note: str, actor, *,
+             route: str = TRADE) -> IndicatorTransfer:
+    """Record a transfer by ``route``: ``tonnes_tpa`` of an indicator move to a new indicator of the buyer.
 
     The seller's indicator is locked first, so concurrent transfers and
-    approvals cannot together take more than it has.
+    approvals cannot together take more than it has; then the claims of
+    filings in review are read, and a transfer that would take their
+    tonnes is refused (409 ``indicator_reserved``). The API and the form
+    require ``route``; the default is what transfers recorded before routes were.
+    The bought indicator keeps the seller's source document and expiry.
     """
     require_role(actor, *DECIDERS)
     seller = lock_indicators([indicator_id]).get(indicator_id)
@@ -245,20 +387,27 @@ def transfer(indicator_id: int, to_enterprise_id: int, tonnes_tpa: int, note: st
                                           requested_tpa=tonnes_tpa),
                        code="indicator_insufficient", indicator_id=seller.id, remaining_tpa=seller.remaining_tpa,
                        requested_tpa=tonnes_tpa)
+    claims = claimed_tpa([seller.id]).get(seller.id, 0)  # read under the lock: see the module's docstring
+    available = available_tpa(seller.remaining_tpa, claims)
+    if tonnes_tpa > available:
+        figures = {"indicator_id": seller.id, "remaining_tpa": seller.remaining_tpa, "claimed_tpa": claims,
+                   "available_tpa": available, "requested_tpa": tonnes_tpa}
+        raise Conflict(TRANSFER_RESERVED(**figures), code="indicator_reserved", **figures)
     before = audited_fields(seller, INDICATOR_FIELDS)
     seller.remaining_tpa -= tonnes_tpa
     bought = Indicator(enterprise_id=buyer.id, origin_smelter_id=seller.origin_smelter_id,
                        origin_filing_id=seller.origin_filing_id, parent_id=seller.id,
-                       province=seller.province, tonnes_tpa=tonnes_tpa, remaining_tpa=tonnes_tpa)
+                       province=seller.province, tonnes_tpa=tonnes_tpa, remaining_tpa=tonnes_tpa,
+                       source_document=seller.source_document, expires_on=seller.expires_on)
     db.session.add(bought)
     db.session.flush()
     trade = IndicatorTransfer(from_indicator_id=seller.id, to_indicator_id=bought.id, tonnes_tpa=tonnes_tpa,
-                              note=note or "", recorded_by=actor.id)
+                              note=note or "", route=route, recorded_by=actor.id)
     db.session.add(trade)
     db.session.flush()
     record(actor, "indicator", seller.id, "transfer_out", before=before, after=audited_fields(seller, INDICATOR_FIELDS))
     record(actor, "indicator", bought.id, "create", after=audited_fields(bought, INDICATOR_FIELDS))
     record(actor, "indicator_transfer", trade.id, "create",
            after={"from_indicator_id": seller.id, "to_indicator_id": bought.id, "tonnes_tpa": tonnes_tpa,
-                  "to_enterprise_id": buyer.id, "note": trade.note})
+                  "to_enterprise_id": buyer.id, "note": trade.note, "route": route})
     return trade

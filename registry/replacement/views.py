@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import formatting, labels
 from registry.extensions import db
 from registry.members.models import Enterprise, Smelter
 from registry.permissions import enterprise_scope, require_role
@@ -19,15 +18,19 @@ from registry.replacement import services
 from registry.replacement.cover import cover_summaries
 from registry.replacement.forms import TransferForm
 from registry.replacement.lineage import lineage
+from registry.replacement.models import Indicator
 from registry.replacement.schemas import IndicatorFilter, TransferIn
-from registry.rest.paging import MAX_PAGE, paginate
 from registry.roles import DECIDERS
 from registry.ui.formkit import load, show_problem
+from registry.ui.listing import Listing
 
 bp = Blueprint("replacement", __name__)
 
 PAGE_SIZE = 50
 FILTERS = ("province", "has_remaining")
+SORTS = {"number": Indicator.id, "owner": (Enterprise.name, Enterprise.id), "smelter": Smelter.name,
+         "province": Indicator.province, "tonnes": Indicator.tonnes_tpa, "remaining": Indicator.remaining_tpa,
+         "created": Indicator.created_at}
 
 
 def _names(model, ids: set[int]) -> dict[int, str]:
@@ -35,6 +38,18 @@ def _names(model, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(sa.select(model.id, model.name).where(model.id.in_(ids))).all())
+
+
+@bp.app_template_filter("route_label")
+def route_label(code: str | None) -> str:
+    """A transfer's route in the reader's language."""
+    return labels.label(labels.ROUTES, code)
+
+
+@bp.app_template_filter("expiry_day")
+def expiry_day(value) -> str:
+    """An indicator's expiry date as the reader writes days (2016年12月10日, 10 Dec 2016)."""
+    return formatting.figure("expires_on", value)
 
 
 @bp.app_template_global("cover_of")
@@ -50,18 +65,23 @@ def cover_of(filing, among=None) -> dict | None:
 
 @bp.route("/indicators")
 def indicators():
-    """The user's enterprise's indicators (staff: all), with origin and the seller they came from."""
+    """The enterprise's indicators (staff: all) with origin and seller: filtered, searched, sorted, paged."""
     try:
         filters = IndicatorFilter().load({k: v for k, v in request.args.items() if k in FILTERS and v})
     except ma.ValidationError:
         filters = {}
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    items, headers = paginate(services.indicators_for(current_user, filters), page, PAGE_SIZE)
+    listing = Listing.from_request(SORTS, "number")
+    stmt = (services.indicators_for(current_user, filters)
+            .join(Enterprise, Enterprise.id == Indicator.enterprise_id)
+            .join(Smelter, Smelter.id == Indicator.origin_smelter_id))
+    stmt = listing.search(stmt, Smelter.name, Enterprise.name, Enterprise.name_en, id_column=Indicator.id)
+    items, meta = listing.paged(listing.ordered(stmt, Indicator.id), PAGE_SIZE)
     return render_template(
-        "replacement/list.html", indicators=items, meta=json.loads(headers["X-Pagination"]), filters=filters,
+        "replacement/list.html", indicators=items, meta=meta, filters=filters, listing=listing,
         provinces=PROVINCES,
         enterprises=_names(Enterprise, {i.enterprise_id for i in items}),
-        smelters=_names(Smelter, {i.origin_smelter_id for i in items}))
+        smelters=_names(Smelter, {i.origin_smelter_id for i in items}),
+        claims=services.claimed_tpa([i.id for i in items]))
 
 
 @bp.route("/indicators/<int:indicator_id>")
@@ -71,7 +91,7 @@ def indicator_detail(indicator_id: int):
     found = lineage(indicator, enterprise_scope(current_user))
     return render_template("replacement/detail.html", indicator=indicator, lineage=found,
                            owner=db.session.get(Enterprise, indicator.enterprise_id),
-                           may_transfer=current_user.role in DECIDERS)
+                           figures=services.with_claims([indicator])[0], may_transfer=current_user.role in DECIDERS)
 
 
 @bp.route("/indicators/<int:indicator_id>/transfer", methods=["GET", "POST"])
@@ -84,12 +104,13 @@ def indicator_transfer(indicator_id: int):
         (e.id, e.name) for e in db.session.scalars(
             sa.select(Enterprise).where(Enterprise.id != indicator.enterprise_id, Enterprise.active.is_(True))
             .order_by(Enterprise.name))]
+    form.route.choices = [("", _("Choose the route"))] + [(code, str(name)) for code, name in labels.ROUTES.items()]
     if form.validate_on_submit():
-        data = load(form, TransferIn(), ("to_enterprise_id", "tonnes_tpa", "note"))
+        data = load(form, TransferIn(), ("to_enterprise_id", "tonnes_tpa", "route", "note"))
         if data is not None:
             try:
                 trade = services.transfer(indicator.id, data["to_enterprise_id"], data["tonnes_tpa"],
-                                          data["note"], current_user)
+                                          data["note"], current_user, route=data["route"])
             except Problem as problem:
                 show_problem(form, problem, field="tonnes_tpa")
             else:
@@ -99,4 +120,5 @@ def indicator_transfer(indicator_id: int):
     status = 200 if request.method == "GET" else 422
     indicator = services.get_indicator(current_user, indicator_id)  # afresh, after any rollback
     return render_template("replacement/transfer.html", indicator=indicator, form=form,
-                           owner=db.session.get(Enterprise, indicator.enterprise_id)), status
+                           owner=db.session.get(Enterprise, indicator.enterprise_id),
+                           figures=services.with_claims([indicator])[0]), status

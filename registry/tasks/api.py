@@ -14,8 +14,11 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed
 
 
 class TaskOut(Schema):
-    code = ma.fields.String(metadata={"description": "task_return_overdue, task_return_due, "
-                                                     "task_filing_returned or task_filing_to_review"})
+    code = ma.fields.String(metadata={"description": "task_return_overdue, task_return_due, task_filing_returned, "
+                                                     "task_filing_to_review, task_filing_to_second_approval, "
+                                                     "task_notice_to_record, task_notice_again, "
+                                                     "task_announcement_to_record, task_dismantling_to_record or "
+                                                     "task_dismantling_to_confirm"})
     message = ma.fields.Function(lambda task: localize(task["message"]),
                                  metadata={"description": "in the Accept-Language language"})
     href = ma.fields.String(metadata={"description": "the page or endpoint the task concerns"})

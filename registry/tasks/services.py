@@ -15,11 +15,14 @@ import sqlalchemy as sa
 
 from registry import clock, months
 from registry.capacity.positions import positions_at
+from registry.evidence.models import Dismantling
+from registry.evidence.services import ANNOUNCED, ENDED, RENOTICE, current_notice, notice_state
 from registry.extensions import db
-from registry.filings.models import AWAITING, IN_REVIEW, RETURNED, Filing
+from registry.filings.models import AWAITING, IN_REVIEW, NEW_CAPACITY, OPEN, RETURNED, Filing
 from registry.filings.services import filings_for
 from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
+from registry.replacement.models import FilingReplacement, Indicator
 from registry.returns.models import MonthlyReturn, due_date
 from registry.roles import ADMIN, FILER, REVIEWER
 
@@ -33,6 +36,20 @@ FILING_TO_SECOND = Template("task_filing_to_second_approval",
 FILING_TO_REVIEW = Template("task_filing_to_review",
                             "Filing #%(filing_id)s (%(kind)s, %(capacity_tpa)s from %(effective_month)s) "
                             "awaits review.")
+
+
+NOTICE_TO_RECORD = Template("task_notice_to_record",
+                            "Record the public notice of the replacement plan of filing #%(filing_id)s.")
+ANNOUNCEMENT_TO_RECORD = Template("task_announcement_to_record",
+                                  "The notice of filing #%(filing_id)s ended on %(ends_on)s: record its announcement.")
+NOTICE_AGAIN = Template("task_notice_again",
+                        "An objection to the plan of filing #%(filing_id)s was upheld: record its new publication.")
+DISMANTLING_TO_RECORD = Template("task_dismantling_to_record",
+                                 "New capacity awaiting approval uses the indicator of closure #%(filing_id)s: record "
+                                 "the closure's dismantling.")
+DISMANTLING_TO_CONFIRM = Template("task_dismantling_to_confirm",
+                                  "The dismantling of closure #%(filing_id)s, completed on %(completed_on)s, awaits "
+                                  "confirmation.")
 
 
 def _task(code: str, message, href: str, **fields: Any) -> dict[str, Any]:
@@ -84,10 +101,51 @@ def _filing_tasks(user, statuses: tuple[str, ...], default: Template, order) -> 
     return tasks
 
 
+def _proof_tasks(user) -> list[dict[str, Any]]:
+    """A filer's plans still to publish or announce, and closures behind its plans still to record dismantled."""
+    tasks = []
+    plans = db.session.scalars(filings_for(user).where(
+        Filing.kind == NEW_CAPACITY, Filing.status.in_(OPEN), Filing.cancel.is_(False), Filing.amends_id.is_(None))
+        .order_by(None).order_by(Filing.effective_month, Filing.id).limit(200))
+    for plan in plans:
+        notice = current_notice(plan.id)
+        state = notice_state(notice)
+        if state == ANNOUNCED:
+            continue
+        template = {None: NOTICE_TO_RECORD, RENOTICE: NOTICE_AGAIN, ENDED: ANNOUNCEMENT_TO_RECORD}.get(state)
+        if template is None:  # in its notice period, or an objection open: nothing for the filer yet
+            continue
+        figures = {"filing_id": plan.id, "ends_on": notice.ends_on if notice else None}
+        tasks.append(_task(template.code, template(**figures), f"/filings/{plan.id}#proof", filing_id=plan.id,
+                           smelter_id=plan.smelter_id))
+    waiting = db.session.scalars(  # the plan may be a buyer's: it is not named to the closure's filer
+        sa.select(Indicator.origin_filing_id)
+        .join(FilingReplacement, FilingReplacement.indicator_id == Indicator.id)
+        .join(Filing, Filing.id == FilingReplacement.filing_id)
+        .outerjoin(Dismantling, Dismantling.filing_id == Indicator.origin_filing_id)
+        .where(Filing.status.in_(OPEN), Dismantling.filing_id.is_(None),
+               Indicator.origin_filing_id.in_(filings_for(user).with_only_columns(Filing.id).order_by(None)))
+        .distinct().order_by(Indicator.origin_filing_id))
+    for closure_id in waiting:
+        message = DISMANTLING_TO_RECORD(filing_id=closure_id)
+        tasks.append(_task(DISMANTLING_TO_RECORD.code, message, f"/filings/{closure_id}#proof", filing_id=closure_id))
+    return tasks
+
+
+def _confirm_tasks() -> list[dict[str, Any]]:
+    """Dismantlings recorded and not yet confirmed, oldest first: staff confirm them."""
+    rows = db.session.scalars(sa.select(Dismantling).where(Dismantling.confirmed_at.is_(None))
+                              .order_by(Dismantling.recorded_at, Dismantling.filing_id).limit(200))
+    return [_task(DISMANTLING_TO_CONFIRM.code,
+                  DISMANTLING_TO_CONFIRM(filing_id=row.filing_id, completed_on=row.completed_on),
+                  f"/filings/{row.filing_id}#proof", filing_id=row.filing_id) for row in rows]
+
+
 def tasks_for(user) -> list[dict[str, Any]]:
     """The user's tasks, each ``{code, message, href, ...}``; most pressing first."""
-    if user.role == FILER:  # a returned plan waits on the filer alone: first, then the returns
-        return _filing_tasks(user, (RETURNED,), FILING_RETURNED, (Filing.decided_at, Filing.id)) + _return_tasks(user)
+    if user.role == FILER:  # a returned plan waits on the filer alone: first, then the proof, then the returns
+        return (_filing_tasks(user, (RETURNED,), FILING_RETURNED, (Filing.decided_at, Filing.id))
+                + _proof_tasks(user) + _return_tasks(user))
     if user.role in (REVIEWER, ADMIN):
-        return _filing_tasks(user, IN_REVIEW, FILING_TO_REVIEW, (Filing.submitted_at, Filing.id))
+        return _filing_tasks(user, IN_REVIEW, FILING_TO_REVIEW, (Filing.submitted_at, Filing.id)) + _confirm_tasks()
     return []
