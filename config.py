@@ -68,6 +68,8 @@ class BaseConfig:
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
+        # The public figures (no login) per client address; a cache in front answers most requests.
+        self.PUBLIC_RATE_LIMIT = env.get("PUBLIC_RATE_LIMIT", "600 per minute")
         # Domain settings
         self.CAP_WARNING_RATIO = _float("CAP_WARNING_RATIO", 0.9)
         self.SURGE_THRESHOLD_TPA = _int("SURGE_THRESHOLD_TPA", 2_000_000)

@@ -23,8 +23,10 @@ from registry.clock import parse_today
 from registry.dashboard import views as _dashboard  # noqa: F401
 from registry.db import configure_sqlite, want_write_lock
 from registry.errors import register_error_handlers
+from registry.evidence.api import blp as replacement_proof
 from registry.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from registry.filings import exports as _filing_exports  # noqa: F401
+from registry.filings import proof as _filing_proof  # noqa: F401
 from registry.filings import review as _review  # noqa: F401
 from registry.filings import views as _filing_pages  # noqa: F401
 from registry.filings.api import blp as filings
@@ -34,8 +36,8 @@ from registry.imports.api import blp as imports
 from registry.members import admin as _member_admin  # noqa: F401
 from registry.members import views as _member_pages  # noqa: F401
 from registry.members.api import enterprises, smelters
-from registry.public import api as _public_api  # noqa: F401  (helper C wires its blueprint)
-from registry.public import views as _public_pages  # noqa: F401
+from registry.public.api import blp as public
+from registry.public.views import bp as public_pages
 from registry.replacement.api import indicators, ratios
 from registry.replacement.views import bp as replacement_pages
 from registry.rest.api import api
@@ -51,6 +53,7 @@ from registry.tasks.api import blp as me
 from registry.transactions import end_request
 from registry.ui import filters as _filters  # noqa: F401  (template filters on the pages blueprint)
 from registry.ui.pages import bp as pages
+from registry.workdays.api import blp as calendar
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -110,7 +113,7 @@ def register_api(app: Flask) -> None:
     })
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (enterprises, smelters, filings, caps, indicators, ratios, monthly_returns, summaries,
-                      audit, me, imports):
+                      audit, me, imports, public, calendar, replacement_proof):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies, authenticate the API
     app.register_blueprint(docs_assets)
@@ -120,6 +123,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(replacement_pages)
     app.register_blueprint(summary_pages)
+    app.register_blueprint(public_pages)
 
 
 def _serialise_writers() -> None:

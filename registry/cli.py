@@ -21,6 +21,7 @@ from registry.problems import Problem
 from registry.roles import ROLES
 from registry.scale import SCALE_PASSWORD, ScaleSpec, generate
 from registry.transactions import committed
+from registry.workdays.cli import calendar_cli
 
 users_cli = AppGroup("users", help="Manage users.")
 ledger_cli = AppGroup("ledger", help="The capacity projection against the ledger of approved filings.")
@@ -188,3 +189,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_dump_command)
     app.cli.add_command(notify_command)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(calendar_cli)

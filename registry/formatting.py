@@ -13,7 +13,8 @@ from typing import Any
 
 from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_skeleton
-from flask_babel import format_date, format_decimal, get_locale
+from babel.numbers import format_compact_decimal
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 
 from registry import labels, months
@@ -31,19 +32,34 @@ def number(value: int | float | Decimal | None) -> str:
     return "–" if value is None else format_decimal(value)
 
 
+def quantity(value: int | None) -> str:
+    """A tonnage's number as the reader counts: 12.5万 in Chinese, 125,000 in English.
+
+    Chinese readers think in 万 (ten thousand) and 亿: CLDR's compact
+    pattern for Chinese gives exactly that (5000, 1万, 12.505万, 4543万),
+    with enough fraction digits that no tonne is rounded away below 1亿.
+    English readers see every digit.
+    """
+    if value is None:
+        return "–"
+    if is_chinese():
+        return format_compact_decimal(value, fraction_digits=4, locale=get_locale())
+    return number(value)
+
+
 def tonnage(value: int | None) -> str:
-    """A capacity with its unit as plain text: 125,000 t/a, 125,000 吨/年."""
-    return "–" if value is None else _("%(number)s t/a", number=number(value))
+    """A capacity with its unit as plain text: 125,000 t/a, 12.5万吨/年."""
+    return "–" if value is None else _("%(number)s t/a", number=quantity(value))
 
 
 def tonnes(value: int | None) -> str:
-    """Tonnes produced, with the unit: 12,000 t, 12,000 吨."""
-    return "–" if value is None else _("%(number)s t", number=number(value))
+    """Tonnes produced, with the unit: 12,000 t, 1.2万吨."""
+    return "–" if value is None else _("%(number)s t", number=quantity(value))
 
 
-def wan(value: int) -> str:
-    """Tonnes as 万吨 (ten-thousand tonnes), to two decimals at most."""
-    return format_decimal(round(value / 10_000, 2), format="#,##0.##")
+def wan(value: int) -> float:
+    """Tonnes in 万吨, for charts whose axis says so."""
+    return value / 10_000
 
 
 def month_label(value: str | None) -> str:
@@ -51,6 +67,11 @@ def month_label(value: str | None) -> str:
     if not value or not months.is_month(value):
         return value or "–"
     return format_skeleton("yMMM", dt.date(int(value[:4]), int(value[5:7]), 1), locale=get_locale())
+
+
+def day(value: dt.date | None) -> str:
+    """A calendar day as its reader writes it: 2016年9月26日, 26 Sep 2016."""
+    return "–" if value is None else format_date(value, "long" if is_chinese() else "medium")
 
 
 def when(value: dt.datetime | None) -> str:
@@ -74,10 +95,17 @@ def ratio(value: float | Decimal) -> str:
 
 
 def percent(part: int, whole: int) -> str:
-    """``part`` as a percentage of ``whole``."""
+    """``part`` as a percentage of ``whole`` in the locale's way (83.3%), a dash when ``whole`` is nothing."""
     if not whole:
         return "–"
-    return format_decimal(round(100 * part / whole, 1), format="#,##0.#") + " %"
+    return format_percent(part / whole, format="#,##0.#%")
+
+
+def _iso_day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 # How a message figure reads, by its name: the same rule on every surface.
@@ -97,10 +125,14 @@ def figure(name: str, value: Any) -> str:
         return month_label(value)
     if name == "province":
         return province(value)
+    if name.endswith("_on") and isinstance(value, str):  # a problem carries its days as YYYY-MM-DD
+        value = _iso_day(value) or value
     if name.endswith("_on") and isinstance(value, dt.date):  # a day: 2016年12月10日, 10 Dec 2016
-        return format_date(value, "long" if is_chinese() else "medium")
+        return day(value)
     if name == "ratio":
         return ratio(value)
+    if name == "year":  # 2017, not 2,017
+        return str(value)
     if name in LABELLED:  # mid-sentence: "this one is submitted", "本次复产"
         text = labels.label(LABELLED[name], value)
         return text if is_chinese() else text.lower()

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from registry.clock import today
 
 MONTH_RE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)  # fullmatch: no "\n", no "２０１６"
+# What people type or a sheet holds: 2027-01, 2027/1, 2027.1, 2027年1月, 2027 - 1, 2027-01-01, 2027/1/1 0:00.
+LOOSE_MONTH_RE = re.compile(r"([0-9]{4})\s*(?:[-/.年]|\s)\s*([0-9]{1,2})\s*(?:月|[-/.]\s*[0-9]{1,2}\s*日?)?"
+                            r"(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?", re.ASCII)
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 
@@ -18,6 +22,20 @@ def is_month(value: str) -> bool:
     """Whether ``value`` is a real month between 1990-01 and 2100-12."""
     match = MONTH_RE.fullmatch(value) if isinstance(value, str) else None
     return bool(match) and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR
+
+
+def parse_loose(text: object) -> str | None:
+    """``"YYYY-MM"`` from a month as people write it (full-width digits too), or None.
+
+    For web forms and imported sheets only: the API takes ``YYYY-MM`` and nothing else.
+    """
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    match = LOOSE_MONTH_RE.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        return None
+    month = f"{match.group(1)}-{int(match.group(2)):02d}"
+    return month if is_month(month) else None
 
 
 def to_index(month: str) -> int:

@@ -25,7 +25,8 @@ pytest_plugins = ["tests.scratch", "tests.server_helpers"]
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 KEEP_TABLES = {"provinces", "alembic_version"}
-SEEDED_TABLES = ("replacement_ratios",)  # rows a migration inserts, restored for every test
+# rows a migration inserts, restored for every test
+SEEDED_TABLES = ("replacement_ratios", "prefecture_ratios", "calendar_years", "calendar_days")
 _seeds: dict[str, dict[str, list[dict]]] = {}  # database url -> table -> rows as migrated
 
 

@@ -85,14 +85,14 @@ def test_filings_template_has_bilingual_headers_dropdowns_and_only_the_filers_sm
     book = _template(api_as(world.filer_a), "filings")
     data = book.worksheets[0]
     assert [c.value for c in data[1]] == FILING_HEADER
-    assert "冶炼厂 Smelter" in FILING_HEADER and "类型 Kind" in FILING_HEADER
+    assert "电解铝厂 Smelter" in FILING_HEADER and "类型 Kind" in FILING_HEADER
     assert data.freeze_panes == "A2"
     assert data["A2"].value == "示例 Example" and data["A2"].comment is not None  # the example row, marked
     lists = {str(v.sqref): v.formula1 for v in data.data_validations.dataValidation if v.type == "list"}
     assert lists["A2:A5002"].endswith("$A$2:$A$3")  # the filer's two smelters
     assert lists["B2:B5002"].endswith("$B$2:$B$5")  # the four kinds
     kinds = [row[0] for row in book["选项 Lists"].iter_rows(min_row=2, min_col=2, max_col=2, values_only=True)]
-    assert kinds == ["复产 Restart", "新增产能 New capacity", "减产 Curtailment", "淘汰 Closure"]
+    assert kinds == ["复产 Restart", "新增产能 New capacity", "减产 Curtailment", "关停 Closure"]
     assert _listed_smelters(book) == {world.smelter_a.name, "中原一厂"}
     assert world.smelter_b.name not in _listed_smelters(book)
     assert book.worksheets[1].title == "说明 Instructions"

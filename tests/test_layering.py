@@ -12,14 +12,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "registry"
 LAYERS = (
     {"db", "extensions", "months", "messages", "formatting", "labels", "reference", "i18n", "security", "problems",
      "roles", "permissions", "rest", "models", "transactions", "revision", "dump",
-     "clock", "spreadsheets"},  # base: no feature, no page
+     "clock", "spreadsheets", "quantities"},  # base: no feature, no page
     {"audit"},
     {"errors"},
     {"ui"},  # what every page shares: imports no feature
     {"auth"},
+    {"workdays"},  # the working-day calendar: reference data with its own API
     {"capacity"},
     {"members"},
     {"replacement"},
+    {"evidence"},  # how replacement is proven: notice, announcement, dismantling
     {"caps"},
     {"readiness"},
     {"filings"},

@@ -205,7 +205,7 @@ def test_api_validation_errors_follow_accept_language(world, api_as):
     chinese = assert_problem(filer.post("/api/v1/filings", json={"kind": "restart", "capacity_tpa": "x"},
                                         headers=ZH), 422, "smelter_id")
     assert english["code"] == chinese["code"] == "validation"
-    assert english["errors"]["smelter_id"] == ["Missing data for required field."]
+    assert english["errors"]["smelter_id"] == ["Choose the smelter."]
     assert chinese["errors"]["smelter_id"] != english["errors"]["smelter_id"]
     for messages in chinese["errors"].values():
         assert all(english_left(m, []) == [] for m in messages), chinese

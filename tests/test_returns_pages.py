@@ -89,7 +89,7 @@ def test_a_filer_sees_its_smelters_prefilled_with_the_approved_position(story, f
     first = _inputs(page, world.smelter_a.id)
     assert first["operating_tpa"][1] == "400,000" and first["production_t"][1] == ""  # 300,000 + restart
     assert _inputs(page, second.id)["operating_tpa"][1] == "250,000"
-    assert "of 500,000 built" in _row(page, world.smelter_a.id)
+    assert "of 500,000 t/a built" in _row(page, world.smelter_a.id)
     assert f'id="smelter-{later.id}"' not in page  # nothing before its baseline month
     october = text(_client(story, world.filer_a).get("/returns?month=2016-10", headers=EN))
     assert _inputs(october, world.smelter_a.id)["operating_tpa"][1] == "300,000"  # before the restart
@@ -173,9 +173,9 @@ def test_a_return_filed_after_its_due_date_is_late(database_url, factory, world)
 
 @pytest.mark.parametrize(("figures", "field", "message"), [
     (("-5", "20,000"), "operating_tpa", "Must be between 0 and 20,000,000."),
-    (("300,000", "lots"), "production_t", "Not a valid integer"),
-    (("290,000", ""), "production_t", "Missing data for required field."),  # only one of the two figures
-    (("", "20,000"), "operating_tpa", "Missing data for required field."),
+    (("300,000", "lots"), "production_t", "Enter whole tonnes, such as 100000"),
+    (("290,000", ""), "production_t", "Enter the month&#39;s production in tonnes."),  # only one of the two figures
+    (("", "20,000"), "operating_tpa", "Enter the operating capacity in tonnes per year."),
 ])
 def test_a_bad_row_files_nothing_and_says_why_beside_the_field(story, factory, world, figures, field, message):
     second = factory.smelter(world.ent_a, name="Second potline")

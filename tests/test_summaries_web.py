@@ -82,7 +82,7 @@ def test_downloads_from_the_page(client, world, setup):
     response = client.get(PAGE + ".csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert len(rows) == 5  # header, three smelters, total
+    assert len(rows) == 6  # header, three smelters, total, note
     assert client.get(PAGE + ".xlsx").data[:2] == b"PK"
 
 
@@ -90,11 +90,11 @@ def test_the_admin_closes_and_corrects_from_the_page(client, factory, world, set
     sign_in(client, world.admin)
     html = client.get(PAGE).get_data(as_text=True)
     assert f'action="/summaries/{MONTH}/close"' in html
-    closed = client.post(PAGE + "/close", follow_redirects=True)
+    closed = client.post(PAGE + "/close", data={"confirm": "yes"}, follow_redirects=True)
     html = closed.get_data(as_text=True)
     sha = re.search(r'<code class="hash">([0-9a-f]{64})</code>', html).group(1)
     assert f'action="/summaries/{MONTH}/corrections"' in html
-    again = client.post(PAGE + "/close", follow_redirects=True).get_data(as_text=True)
+    again = client.post(PAGE + "/close", data={"confirm": "yes"}, follow_redirects=True).get_data(as_text=True)
     assert "already closed" in again
 
     factory.filing(world.smelter_b, world.filer_b, "curtailment", 60_000, MONTH, status="approved")
@@ -117,7 +117,7 @@ def test_close_and_correct_need_a_csrf_token(database_url, world):
     assert client.post(PAGE + "/close").status_code == 400
     page = client.get(PAGE).get_data(as_text=True)
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    assert client.post(PAGE + "/close", data={"csrf_token": token}).status_code == 302
+    assert client.post(PAGE + "/close", data={"csrf_token": token, "confirm": "yes"}).status_code == 302
     with app.app_context():
         from registry.extensions import db
 

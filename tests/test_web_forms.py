@@ -23,7 +23,7 @@ def test_new_filing_with_bad_values_keeps_input_and_names_fields(client, world, 
     page = text(response)
     assert response.status_code == 422
     assert 'id="capacity_tpa-err"' in page and "Must be between 1 and 10,000,000." in page
-    assert 'id="effective_month-err"' in page and "Must be a month YYYY-MM" in page
+    assert 'id="effective_month-err"' in page and "Enter a month between 1990-01 and 2100-12" in page
     assert 'id="cell_count-err"' in page
     assert 'value="12,000,000"' in page and 'value="2016-13"' in page and "Restart of line 2" in page
     with app.app_context():

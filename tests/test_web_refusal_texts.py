@@ -42,9 +42,9 @@ def test_every_message_of_the_app_has_a_chinese_translation():
 
 @pytest.mark.parametrize(("kind", "capacity", "rule", "chinese"), [
     ("restart", 300_000, "复产超过闲置产能",
-     "本次复产 300,000 吨/年将使2016年11月的运行产能超过建成产能：届时闲置产能仅 200,000 吨/年。"),
-    ("curtailment", 400_000, "减产超过运行产能", "减产 400,000 吨/年超过2016年11月的运行产能 300,000 吨/年。"),
-    ("closure", 600_000, "淘汰超过建成产能", "淘汰 600,000 吨/年超过2016年11月的建成产能 500,000 吨/年。"),
+     "本次复产 30万吨/年将使2016年11月的运行产能超过建成产能：届时闲置产能仅 20万吨/年。"),
+    ("curtailment", 400_000, "减产超过运行产能", "减产 40万吨/年超过2016年11月的运行产能 30万吨/年。"),
+    ("closure", 600_000, "关停超过建成产能", "关停 60万吨/年超过2016年11月的建成产能 50万吨/年。"),
 ])
 def test_position_refusals_in_chinese(client, factory, world, kind, capacity, rule, chinese):
     filing = factory.filing(world.smelter_a, world.filer_a, kind=kind, capacity_tpa=capacity, status="submitted")
@@ -68,7 +68,7 @@ def test_a_refusal_in_a_later_month_says_so_in_chinese(client, factory, world):
     assert "in Jan 2017: only 0 t/a is idle then (approved filings already take effect by Jan 2017)." in english
     client.post("/language/zh_CN")
     refusal = _refusal(text(client.post(f"/filings/{filing.id}/approve")))
-    assert "届时闲置产能仅 0 吨/年。（已批准的备案在2017年1月已生效。）" in refusal
+    assert "届时闲置产能仅 0吨/年。（已批准的备案在2017年1月已生效。）" in refusal
     assert "t/a" not in refusal
 
 

@@ -115,7 +115,7 @@ def test_language_setting_follows_the_user(client, world):
     sign_in(other_browser, world.filer_a)
     page = text(other_browser.get("/", headers={"Accept-Language": "en"}))
     assert 'lang="zh-CN"' in page and "概览" in page  # the account's own setting wins
-    assert "万吨" in page
+    assert "吨/年" in page and "t/a" not in page
 
 
 def test_numbers_have_separators_and_wan_tonnes_in_chinese(client, factory, world):
@@ -124,4 +124,6 @@ def test_numbers_have_separators_and_wan_tonnes_in_chinese(client, factory, worl
     assert "500,000" in page and "万吨" not in page
     client.post("/language/zh_CN")
     page = text(client.get(f"/smelters/{world.smelter_a.id}"))
-    assert "500,000" in page and "50 万吨" in page
+    shown = re.sub(r'title="[^"]*"', "", page)  # the exact tonnes stay on hover
+    assert '50万<span class="unit">吨/年</span>' in shown and "500,000" not in shown
+    assert 'title="500,000吨/年"' in page

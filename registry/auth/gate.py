@@ -15,8 +15,9 @@ from registry.extensions import db, login_manager
 from registry.problems import Unauthorized
 from registry.rest.api import is_api_request
 
-PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
-PUBLIC_ENDPOINTS = {"web.login", "web.set_language", "static"}
+PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/public/")  # public: published figures
+PUBLIC_ENDPOINTS = {"web.login", "web.set_language", "web.password_reset", "static",
+                    "public_pages.page", "public_pages.month_page", "public_pages.pipeline_chart"}
 
 
 @login_manager.user_loader

@@ -13,12 +13,12 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.audit.services import record
-from registry.auth.models import ApiToken, User
+from registry.auth.models import ApiToken, PasswordReset, User
 from registry.db import utcnow
 from registry.extensions import db
 from registry.messages import Template
 from registry.problems import Conflict, InvalidInput, NotFound
-from registry.roles import FILER, ROLES
+from registry.roles import ADMIN, FILER, ROLES
 
 PASSWORD_TOO_SHORT = Template("password_too_short", "Use at least %(min)s characters.")
 PASSWORD_TOO_COMMON = Template("password_too_common", "This password is too common or easy to guess.")
@@ -30,8 +30,13 @@ ALREADY_REGISTERED = Template("already_registered", "Already registered.")
 CANNOT_DEACTIVATE_SELF = Template("cannot_deactivate_self", "You cannot deactivate your own account.")
 WRONG_PASSWORD = Template("wrong_current_password", "The current password is not correct.")
 NO_SUCH_TOKEN = Template("no_such_token", "No such token.")
+LAST_ADMIN = Template("last_admin", "At least one active admin must remain: make another user an admin first.")
+UNKNOWN_LOCALE = Template("unknown_locale", "Choose English, Chinese or the browser's language.")
+RESET_LINK_INVALID = Template("password_reset_invalid",
+                              "This link has expired or has already been used. Ask an administrator for a new one.")
 
 TOKEN_PREFIX = "cr_"  # noqa: S105 - a marker, not a secret
+RESET_LIFETIME = dt.timedelta(hours=24)
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)  # spare a write per request
 MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_SCORE = 3  # zxcvbn 0-4; 3 resists an offline attack on a slow hash
@@ -228,3 +233,75 @@ def note_token_use(token_id: int) -> None:
             conn.commit()
         except sa.exc.OperationalError:  # SQLite busy: bookkeeping can wait for the next minute
             conn.rollback()
+
+
+# Admin edits and password resets ------------------------------------------------------------------
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.role == ADMIN, User.active.is_(True), User.id != user.id)) or 0
+
+
+def update_user(user: User, actor, *, role: str, enterprise=None, locale: str | None, active: bool,
+                languages: tuple[str, ...]) -> User:
+    """An admin's edit of a user: role (and a filer's enterprise), language, active; each change audited.
+
+    The last active admin can be neither demoted nor deactivated (the
+    registry would have no one left to manage users); an admin cannot
+    deactivate their own account.
+    """
+    if locale not in (None, *languages):
+        raise InvalidInput("locale", UNKNOWN_LOCALE())
+    if user.role == ADMIN and user.active and (role != ADMIN or not active) and not _other_active_admins(user):
+        raise Conflict(LAST_ADMIN(), errors={"role" if role != ADMIN else "active": [LAST_ADMIN()]},
+                       code="last_admin")
+    set_user_role(user, role, actor, enterprise=enterprise)
+    if user.locale != locale:
+        record(actor, "user", user.id, "change_locale", before={"locale": user.locale}, after={"locale": locale})
+        user.locale = locale
+    set_user_active(user, active, actor)
+    return user
+
+
+def issue_password_reset(user: User, actor) -> tuple[PasswordReset, str]:
+    """A one-time link's token for ``user`` (24 hours); earlier unused links stop working. Returned once."""
+    now = utcnow()
+    db.session.execute(sa.update(PasswordReset).where(
+        PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)).values(used_at=now))
+    plain = secrets.token_urlsafe(32)
+    reset = PasswordReset(user_id=user.id, token_hash=_digest(plain), created_by=getattr(actor, "id", None),
+                          created_at=now, expires_at=now + RESET_LIFETIME)
+    db.session.add(reset)
+    db.session.flush()
+    record(actor, "user", user.id, "issue_password_reset",
+           after={"reset_id": reset.id, "expires_at": reset.expires_at.isoformat().replace("+00:00", "Z")})
+    return reset, plain
+
+
+def reset_for_token(plain: str) -> PasswordReset | None:
+    """The unused, unexpired reset a link's token names, for an active user; else None."""
+    if not plain or len(plain) > 100:
+        return None
+    reset = db.session.scalar(sa.select(PasswordReset).where(PasswordReset.token_hash == _digest(plain)))
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow() or not reset.user.active:
+        return None
+    return reset
+
+
+def reset_password(plain: str, new: str) -> User:
+    """Set a new password through a reset link: the link is spent and every session of the user ends."""
+    reset = reset_for_token(plain)
+    if reset is None:
+        raise NotFound(RESET_LINK_INVALID())
+    user = reset.user
+    check_password_strength(new, "new_password", email=user.email, name=user.name)
+    # Spent with a condition, so two requests racing with the same link cannot both use it.
+    spent = db.session.execute(sa.update(PasswordReset).where(
+        PasswordReset.id == reset.id, PasswordReset.used_at.is_(None)).values(used_at=utcnow()))
+    if spent.rowcount != 1:
+        raise NotFound(RESET_LINK_INVALID())
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    record(user, "user", user.id, "reset_password", after={"reset_id": reset.id})
+    return user

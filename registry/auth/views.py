@@ -8,12 +8,14 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from registry.auth.forms import LoginForm, PasswordForm, TokenForm
+from registry.auth.forms import LoginForm, NewPasswordForm, PasswordForm, TokenForm
 from registry.auth.services import (
     authenticate,
     change_password,
     create_token,
     end_sessions,
+    reset_for_token,
+    reset_password,
     revoke_token,
     user_tokens,
 )
@@ -99,8 +101,12 @@ def logout():
 
 @bp.route("/language/<code>", methods=["POST"])
 def set_language(code: str):
-    """Remember the chosen language (in the account too when signed in)."""
-    if code in current_app.config["LANGUAGES"]:
+    """Remember the chosen language (in the account too when signed in); ``auto`` follows the browser again."""
+    if code == "auto":
+        session.pop("locale", None)
+        if current_user.is_authenticated:
+            current_user.locale = None
+    elif code in current_app.config["LANGUAGES"]:
         session["locale"] = code
         if current_user.is_authenticated:
             current_user.locale = code
@@ -157,3 +163,32 @@ def account_token_revoke(token_id: int):
     revoke_token(current_user, token_id)
     flash(_("Token revoked; programs using it can no longer sign in."), "info")
     return redirect(url_for("web.account"))
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def password_reset(token: str):
+    """Set a new password through an admin's one-time link (signed out; the link is the credential).
+
+    Using it ends every session of the user, this browser's included: they
+    then sign in with the new password. A spent or expired link is a 404.
+    """
+    reset = reset_for_token(token)
+    if reset is None:
+        return render_template("password_reset.html", form=None), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(token, form.new_password.data)
+        except Problem as problem:
+            show_problem(form, problem)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            locale = session.get("locale")
+            session.clear()
+            if locale:
+                session["locale"] = locale
+            flash(_("Your password has been set. Sign in with it."), "info")
+            return redirect(url_for("web.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("password_reset.html", form=form, email=reset.user.email), status

@@ -8,14 +8,17 @@ from flask_login import current_user
 
 from registry import labels
 from registry.caps.forms import CapForm
-from registry.caps.models import BASES, SCOPES
+from registry.caps.models import BASES, SCOPES, Cap
 from registry.caps.schemas import CapIn
 from registry.caps.services import caps_for, create_cap, get_cap, update_cap
-from registry.extensions import db
 from registry.ui.formkit import save_form
+from registry.ui.listing import Listing
 from registry.ui.pages import admin_bp
 
 FIELDS = ("name", "scope", "scope_ref", "basis", "limit_tpa", "period_from", "period_to", "source", "active")
+PAGE_SIZE = 25  # caps are few, but a list is paged all the same
+SORTS = {"name": Cap.name, "scope": (Cap.scope, Cap.scope_ref), "basis": Cap.basis, "limit": Cap.limit_tpa,
+         "period": (Cap.period_from, Cap.period_to), "status": Cap.active}
 
 
 def _form(**kwargs) -> CapForm:
@@ -27,7 +30,11 @@ def _form(**kwargs) -> CapForm:
 
 @admin_bp.route("/caps")
 def caps():
-    return render_template("admin/caps.html", caps=list(db.session.scalars(caps_for(current_user))))
+    """Every cap, active or not: searched by name, source or number; sorted; paged."""
+    listing = Listing.from_request(SORTS, "name")
+    stmt = listing.search(caps_for(current_user), Cap.name, Cap.source, id_column=Cap.id)
+    rows, meta = listing.paged(listing.ordered(stmt, Cap.id), PAGE_SIZE)
+    return render_template("admin/caps.html", caps=rows, listing=listing, meta=meta)
 
 
 @admin_bp.route("/caps/new", methods=["GET", "POST"])

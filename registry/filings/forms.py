@@ -10,6 +10,7 @@ from wtforms import (
     FormField,
     SearchField,
     SelectField,
+    StringField,
     TextAreaField,
 )
 
@@ -81,3 +82,35 @@ class FilingFilterForm(FlaskForm):
     province = SelectField(_l("Province"), default="")
     effective_from = month_field(_l("Effective from"))
     effective_to = month_field(_l("Effective to"))
+
+
+class NoticeForm(FlaskForm):
+    """The replacement plan's public notice (公示) as the province published it."""
+
+    authority = StringField(_l("Published by"), render_kw={"maxlength": 200})
+    published_on = StringField(_l("Published on"), render_kw={"type": "date"})
+    url = StringField(_l("Address of the notice (URL)"), render_kw={"type": "url", "maxlength": 500})
+
+
+class AnnouncementForm(FlaskForm):
+    """The announcement (公告) that follows the notice."""
+
+    announced_on = StringField(_l("Announced on"), render_kw={"type": "date"})
+    document_no = StringField(_l("Document number"), render_kw={"maxlength": 100})
+
+
+class ObjectionForm(FlaskForm):
+    note = TextAreaField(_l("Objection"), render_kw={"rows": 3, "maxlength": NOTE_LENGTH})
+
+
+class ResolutionForm(FlaskForm):
+    upheld = SelectField(_l("Decision"), choices=[("false", _l("Not upheld: the notice stands")),
+                                                  ("true", _l("Upheld: the plan is published again"))])
+    note = TextAreaField(_l("Reason"), render_kw={"rows": 2, "maxlength": NOTE_LENGTH})
+
+
+class DismantlingForm(FlaskForm):
+    """A closure's cells dismantled (拆除到位): when, and the evidence."""
+
+    completed_on = StringField(_l("Dismantling completed on"), render_kw={"type": "date"})
+    evidence = TextAreaField(_l("Evidence"), render_kw={"rows": 3, "maxlength": NOTE_LENGTH})

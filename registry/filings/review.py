@@ -22,7 +22,7 @@ from registry.ui.forms import ActionForm, NoteForm, province_choices
 from registry.ui.listing import Listing
 from registry.ui.pages import bp
 
-QUEUE_LIMIT = 200  # a queue longer than this is read through /filings and its paging
+PAGE_SIZE = 20  # compact rows: a page of twenty stays about one screen per five filings
 
 # The queue's sortable columns: oldest submission first unless the reviewer asks otherwise.
 SORTS = {"submitted": Filing.submitted_at, "number": Filing.id, "smelter": Smelter.name,
@@ -48,15 +48,14 @@ def queue_listing() -> tuple[QueueFilterForm, Listing, sa.Select]:
 
 @bp.route("/review")
 def review():
-    """Submitted filings oldest first; each with its cap preview and the decision buttons."""
+    """Submitted filings oldest first, a page at a time; each with its cap preview and the decision buttons."""
     require_role(current_user, *STAFF)
     form, listing, stmt = queue_listing()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    queue = list(db.session.scalars(stmt.limit(QUEUE_LIMIT)))
+    queue, meta = listing.paged(stmt, PAGE_SIZE)
     months = sorted({f.effective_month for f in queue})
     surges = surge_by_month(months[0], months[-1]) if months else {}
     rows_of: dict[int, list] = {}  # each smelter's projection rows, read once for previews and refusals
-    previews = approval_previews(queue, rows_of)  # one usage read per cap, whatever the queue's length
+    previews = approval_previews(queue, rows_of)  # one usage read per cap, for this page's filings only
     refusals = refusals_for(queue, previews, rows_of)  # the idle-capacity rule and cover too, not only the caps
     items = [{"filing": f, "preview": previews[f.id], "surge": surges[f.effective_month], "refusals": refusals[f.id]}
              for f in queue]
@@ -64,6 +63,6 @@ def review():
     first_ids = {f.first_approved_by for f in queue if f.first_approved_by}
     first_approvers = dict(db.session.execute(sa.select(User.id, User.email).where(User.id.in_(first_ids)))
                            .all()) if first_ids else {}
-    return render_template("review/queue.html", items=items, total=total, may_decide=may_decide,
-                           first_approvers=first_approvers, form=form, listing=listing,
+    return render_template("review/queue.html", items=items, total=meta["total"], meta=meta,
+                           may_decide=may_decide, first_approvers=first_approvers, form=form, listing=listing,
                            approve_form=ActionForm(), note_form=NoteForm())

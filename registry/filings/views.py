@@ -20,6 +20,7 @@ from registry.filings import services, workflow
 from registry.filings.cover_rows import indicator_choices, prepare_rows, replacement_rows, row_errors, rows_posted
 from registry.filings.forms import AmendmentForm, FilingFilterForm, FilingForm
 from registry.filings.models import APPROVED, KINDS, OPEN, STATUSES, Filing
+from registry.filings.proof_panel import proof_of
 from registry.filings.schemas import FilingFilter, FilingIn, FilingPatch, TransitionIn
 from registry.formatting import is_chinese
 from registry.members.models import Enterprise, Smelter
@@ -196,7 +197,7 @@ def history(filing_id: int) -> list[tuple[AuditEvent, str | None]]:
 
 
 def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = None,
-                  note_forms: dict | None = None):
+                  note_forms: dict | None = None, proof_forms: dict | None = None):
     """The filing page: facts, position, cap preview, history and the actions allowed now."""
     actions = workflow.allowed_actions(filing, current_user)
     note_forms = note_forms or {}
@@ -219,6 +220,7 @@ def render_detail(filing, *, status: int = 200, refusal: RuleBroken | None = Non
         and not any(a.status in OPEN for a in amendments),
         four_eyes=workflow.needs_four_eyes(filing), threshold_tpa=current_app.config["FOUR_EYES_THRESHOLD_TPA"],
         first_approver=db.session.get(User, filing.first_approved_by) if filing.first_approved_by else None,
+        proof=proof_of(filing, proof_forms),
     ), status
 
 

@@ -18,13 +18,13 @@ blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports",
 blp.url_value_preprocessor(allow_upload_size(frozenset({"imports.import_filings", "imports.import_returns"})))
 
 COLUMNS_DOC = {
-    "filings": "Columns (row 1, in Chinese, English or both, or the field names): 冶炼厂 Smelter (`smelter_id`: "
+    "filings": "Columns (row 1, in Chinese, English or both, or the field names): 电解铝厂 Smelter (`smelter_id`: "
                "the smelter's name as the template lists it, or its id), 类型 Kind (`kind`: the code or its "
                "label in either language), 产能（吨/年） Capacity (t/a) (`capacity_tpa`), 生效月份 Effective "
                "month (`effective_month`: 2027-01 or a date cell), and optionally 备注 Notes (`notes`), "
                "电解槽数 Number of cells (`cell_count`), 电流强度（千安） Cell amperage (kA) "
                "(`cell_amperage_ka`).",
-    "monthly_returns": "Columns (row 1, in Chinese, English or both, or the field names): 冶炼厂 Smelter "
+    "monthly_returns": "Columns (row 1, in Chinese, English or both, or the field names): 电解铝厂 Smelter "
                        "(`smelter_id`), 月份 Month (`month`), 运行产能（吨/年） Operating capacity (t/a) "
                        "(`operating_tpa`), 产量（吨） Production (t) (`production_t`).",
 }

@@ -1,7 +1,8 @@
 """From a sheet's cells to the body a single POST would send: smelters by name, kinds by label, months.
 
 Only the shape of a cell is changed here (a date cell becomes "2027-01", a
-label becomes its code, "120,000" becomes 120000); whatever cannot be read
+label becomes its code, "120,000" or "12万" becomes 120000, read as the web
+forms read them: ``registry.months.parse_loose``, ``registry.quantities.parse_tonnes``); whatever cannot be read
 is passed on as it is, so the API's schema refuses it with the API's message.
 """
 
@@ -17,14 +18,12 @@ from registry.filings.services import SMELTER_NOT_YOURS
 from registry.imports.columns import KIND, MONTH, SMELTER, WHOLE, Sheet, kind_lookup, normalise
 from registry.members.services import smelters_for
 from registry.messages import Message, Template
+from registry.months import parse_loose
+from registry.quantities import parse_tonnes
 
 AMBIGUOUS_SMELTER = Template("import_ambiguous_smelter",
                              "Several of your smelters are named %(name)s: choose one from the list.")
 
-WHOLE_TEXT = re.compile(r"[+-]?[0-9]{1,30}(?:\.0*)?")
-MONTH_TEXT = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*(?:月|[-/.]\s*[0-9]{1,2}\s*日?)?"
-                        r"(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?")
-SEPARATORS = str.maketrans("", "", ",，  \u00a0\u2009'")
 ID_TEXT = re.compile(r"(?:.*\(\s*)?#([0-9]{1,18})\s*\)?")
 
 
@@ -76,10 +75,8 @@ def _whole(value: object) -> object:
     if isinstance(value, float):
         return int(value) if math.isfinite(value) and value.is_integer() and abs(value) < 1e18 else value
     if isinstance(value, str):
-        text = value.strip().translate(SEPARATORS)
-        if WHOLE_TEXT.fullmatch(text):
-            return int(text.split(".")[0])
-        return value
+        whole = parse_tonnes(value)
+        return value if whole is None else whole
     return str(value)
 
 
@@ -88,10 +85,7 @@ def _month(value: object) -> object:
     if isinstance(value, dt.datetime | dt.date):
         return f"{value.year:04d}-{value.month:02d}"
     text = str(value).strip()
-    match = MONTH_TEXT.fullmatch(text)
-    if match:
-        return f"{match.group(1)}-{int(match.group(2)):02d}"
-    return text
+    return parse_loose(text) or text
 
 
 def _text(value: object) -> str:

@@ -29,6 +29,7 @@ class Column:
     width: int = 16
     zh_hint: str = ""
     en_hint: str = ""
+    aliases: tuple[str, ...] = ()  # headers of earlier templates, still read
 
     @property
     def header(self) -> str:
@@ -52,10 +53,10 @@ class Sheet:
 EXAMPLE_SMELTER = "示例 Example"
 
 FILINGS = Sheet("filings", "备案 Filings", (
-    Column("smelter_id", "冶炼厂", "Smelter", SMELTER, width=28,
-           zh_hint="从下拉列表中选择本企业的冶炼厂", en_hint="Choose one of your smelters from the list"),
+    Column("smelter_id", "电解铝厂", "Smelter", SMELTER, width=28, aliases=("冶炼厂", "冶炼厂 Smelter"),
+           zh_hint="从下拉列表中选择本企业的电解铝厂", en_hint="Choose one of your smelters from the list"),
     Column("kind", "类型", "Kind", KIND, width=20,
-           zh_hint="复产、新增产能、减产或淘汰", en_hint="Restart, new capacity, curtailment or closure"),
+           zh_hint="复产、新增产能、减产或关停", en_hint="Restart, new capacity, curtailment or closure"),
     Column("capacity_tpa", "产能（吨/年）", "Capacity (t/a)", WHOLE, width=18,
            zh_hint="整数吨/年，例如 120000", en_hint="Whole tonnes per year, e.g. 120000"),
     Column("effective_month", "生效月份", "Effective month", MONTH, width=16,
@@ -65,13 +66,13 @@ FILINGS = Sheet("filings", "备案 Filings", (
     Column("cell_count", "电解槽数", "Number of cells", WHOLE, required=False, width=14,
            zh_hint="可选", en_hint="Optional"),
     Column("cell_amperage_ka", "电流强度（千安）", "Cell amperage (kA)", WHOLE, required=False, width=18,
-           zh_hint="可选，不填则用冶炼厂的", en_hint="Optional; the smelter's own when empty"),
+           zh_hint="可选，不填则用电解铝厂的", en_hint="Optional; the smelter's own when empty"),
 ), {"smelter_id": EXAMPLE_SMELTER, "kind": "restart", "capacity_tpa": 120_000, "effective_month": "2027-01",
     "notes": "示例行：导入时跳过 Example row: skipped on import", "cell_count": None, "cell_amperage_ka": None})
 
 MONTHLY_RETURNS = Sheet("monthly_returns", "月报 Monthly returns", (
-    Column("smelter_id", "冶炼厂", "Smelter", SMELTER, width=28,
-           zh_hint="从下拉列表中选择本企业的冶炼厂", en_hint="Choose one of your smelters from the list"),
+    Column("smelter_id", "电解铝厂", "Smelter", SMELTER, width=28, aliases=("冶炼厂", "冶炼厂 Smelter"),
+           zh_hint="从下拉列表中选择本企业的电解铝厂", en_hint="Choose one of your smelters from the list"),
     Column("month", "月份", "Month", MONTH, width=14,
            zh_hint="已过去或本月，例如 2027-01", en_hint="A past or the current month, e.g. 2027-01"),
     Column("operating_tpa", "运行产能（吨/年）", "Operating capacity (t/a)", WHOLE, width=24,
@@ -92,7 +93,7 @@ def normalise(text: object) -> str:
 
 def header_names(column: Column) -> set[str]:
     """Every header that names ``column``."""
-    return {normalise(name) for name in (column.header, column.zh, column.en, column.key)}
+    return {normalise(name) for name in (column.header, column.zh, column.en, column.key, *column.aliases)}
 
 
 def kind_labels() -> dict[str, tuple[str, str]]:
@@ -118,4 +119,6 @@ def kind_lookup() -> dict[str, str]:
     for code, (zh, en) in kind_labels().items():
         for name in (code, zh, en, f"{zh} {en}", f"{en} {zh}"):
             lookup[normalise(name)] = code
+    for name in ("淘汰", "淘汰 Closure"):  # the closure's label in templates before the glossary (2026-12)
+        lookup[normalise(name)] = "closure"
     return lookup

@@ -38,7 +38,7 @@ def _clean(text: str) -> str:
 def _lists_sheet(book: Workbook, smelters: list[str]) -> tuple[str | None, str]:
     """The hidden sheet of drop-down entries; the smelter and kind ranges (no smelter range when none)."""
     lists = book.create_sheet(LISTS)
-    lists["A1"], lists["B1"] = "冶炼厂 Smelter", "类型 Kind"
+    lists["A1"], lists["B1"] = "电解铝厂 Smelter", "类型 Kind"
     for index, name in enumerate(smelters, start=2):
         lists.cell(index, 1, _clean(name))
     for index, label in enumerate(kind_choices(), start=2):
@@ -55,7 +55,7 @@ def _validations(sheet_ws, sheet: Sheet, smelter_range: str | None, kind_range: 
         validation = None
         if column.kind == SMELTER and smelter_range:
             validation = DataValidation(type="list", formula1=smelter_range, allow_blank=True)
-            validation.error = "请从列表中选择本企业的冶炼厂 Choose one of your smelters from the list"
+            validation.error = "请从列表中选择本企业的电解铝厂 Choose one of your smelters from the list"
         elif column.kind == KIND:
             validation = DataValidation(type="list", formula1=kind_range, allow_blank=True)
             validation.error = "请从列表中选择类型 Choose a kind from the list"
@@ -108,7 +108,7 @@ def _instructions(book: Workbook, sheet: Sheet, smelters: list[str]) -> None:
         ("如何填写", "How to fill in"),
         (f"在“{sheet.title}”表中每行填写一项；第 1 行是表头，请勿修改。",
          f"Fill in one per row on the sheet “{sheet.title}”; row 1 is the header, leave it as it is."),
-        ("第 2 行是示例：冶炼厂仍为“示例 Example”的行导入时跳过。",
+        ("第 2 行是示例：电解铝厂仍为“示例 Example”的行导入时跳过。",
          "Row 2 is an example: a row whose smelter still says “示例 Example” is skipped."),
         ("月份写作 2027-01（也接受日期单元格）；产能为整数吨/年。",
          "Write months as 2027-01 (date cells are read too); capacities in whole tonnes per year."),
@@ -130,7 +130,7 @@ def _instructions(book: Workbook, sheet: Sheet, smelters: list[str]) -> None:
         ws.cell(row, 3, column.zh_hint)
         ws.cell(row, 4, column.en_hint)
     listed = start + len(sheet.columns) + 2
-    ws.cell(listed, 1, "您可填写的冶炼厂 Your smelters").font = Font(bold=True)
+    ws.cell(listed, 1, "您可填写的电解铝厂 Your smelters").font = Font(bold=True)
     for row, name in enumerate(smelters, start=listed + 1):
         ws.cell(row, 1, _clean(name))
     for letter, width in zip("ABCD", (44, 60, 34, 44), strict=True):

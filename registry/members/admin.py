@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,7 +10,7 @@ from flask_login import current_user
 from registry import labels
 from registry.extensions import db
 from registry.members.forms import EnterpriseForm, SmelterForm, enterprise_choices
-from registry.members.models import POWER_SOURCES, Enterprise
+from registry.members.models import POWER_SOURCES, Enterprise, Smelter
 from registry.members.schemas import EnterpriseIn, SmelterIn
 from registry.members.services import (
     create_enterprise,
@@ -25,15 +26,26 @@ from registry.ui.formkit import save_form
 from registry.ui.forms import (
     province_choices,
 )
+from registry.ui.listing import Listing
 from registry.ui.pages import admin_bp
 
 ENTERPRISE_FIELDS = ("uscc", "name", "name_en", "province", "active")
+PAGE_SIZE = 25
+ENTERPRISE_SORTS = {"name": Enterprise.name, "uscc": Enterprise.uscc, "province": Enterprise.province,
+                    "status": Enterprise.active}
+SMELTER_SORTS = {"name": Smelter.name, "enterprise": (Enterprise.name, Enterprise.id), "province": Smelter.province,
+                 "baseline": Smelter.baseline_month, "built": Smelter.baseline_built_tpa,
+                 "operating": Smelter.baseline_operating_tpa}
 
 
 @admin_bp.route("/enterprises")
 def enterprises():
-    rows = list(db.session.scalars(enterprises_for(current_user)))
-    return render_template("admin/enterprises.html", enterprises=rows)
+    """Member enterprises: searched by name, English name, credit code or number; sorted; paged."""
+    listing = Listing.from_request(ENTERPRISE_SORTS, "name")
+    stmt = listing.search(enterprises_for(current_user), Enterprise.name, Enterprise.name_en, Enterprise.uscc,
+                          id_column=Enterprise.id)
+    rows, meta = listing.paged(listing.ordered(stmt, Enterprise.id), PAGE_SIZE)
+    return render_template("admin/enterprises.html", enterprises=rows, listing=listing, meta=meta)
 
 
 @admin_bp.route("/enterprises/new", methods=["GET", "POST"])
@@ -56,7 +68,7 @@ def enterprise_edit(enterprise_id: int):
                      nullable=("name_en",))
 
 
-SMELTER_FIELDS = ("enterprise_id", "name", "province", "baseline_month", "baseline_built_tpa",
+SMELTER_FIELDS = ("enterprise_id", "name", "province", "prefecture", "baseline_month", "baseline_built_tpa",
           "baseline_operating_tpa", "cell_amperage_ka", "power_source")
 
 
@@ -70,9 +82,15 @@ def _form(**kwargs) -> SmelterForm:
 
 @admin_bp.route("/smelters")
 def smelters():
-    rows = list(db.session.scalars(smelters_for(current_user)))
-    enterprises = {e.id: e for e in db.session.scalars(db.select(Enterprise))}
-    return render_template("admin/smelters.html", smelters=rows, enterprises=enterprises)
+    """Smelters with their baselines: searched by smelter, enterprise or number; sorted; paged."""
+    listing = Listing.from_request(SMELTER_SORTS, "enterprise")
+    stmt = smelters_for(current_user).join(Enterprise, Enterprise.id == Smelter.enterprise_id)
+    stmt = listing.search(stmt, Smelter.name, Enterprise.name, Enterprise.name_en, id_column=Smelter.id)
+    rows, meta = listing.paged(listing.ordered(stmt, Smelter.name, Smelter.id), PAGE_SIZE)
+    enterprises = {e.id: e for e in db.session.scalars(
+        sa.select(Enterprise).where(Enterprise.id.in_({s.enterprise_id for s in rows})))}
+    return render_template("admin/smelters.html", smelters=rows, enterprises=enterprises, listing=listing,
+                           meta=meta)
 
 
 @admin_bp.route("/smelters/new", methods=["GET", "POST"])
@@ -87,4 +105,4 @@ def smelter_edit(smelter_id: int):
     return save_form(_form(obj=smelter), SmelterIn(), SMELTER_FIELDS,
                      lambda data: update_smelter(smelter, data, current_user),
                      title=_("Edit %(name)s", name=smelter.name), back="web.admin.smelters",
-                     nullable=("cell_amperage_ka",))
+                     nullable=("cell_amperage_ka", "prefecture"))

@@ -1,4 +1,4 @@
-"""Smelters: the list with today's positions, and each smelter's positions over time."""
+"""Smelters: the list with today's positions (searched, sorted, paged), and each smelter's positions over time."""
 
 from __future__ import annotations
 
@@ -8,27 +8,43 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry import months
-from registry.capacity.positions import positions_at, positions_by_month
+from registry.capacity.positions import at_month, positions_at, positions_by_month
 from registry.extensions import db
 from registry.filings.models import Filing
 from registry.members.models import Enterprise, Smelter
 from registry.members.services import get_smelter, smelters_for
 from registry.ui.charts import line_chart, svg_response
+from registry.ui.listing import Listing
 from registry.ui.pages import bp
 
 MAX_MONTHS = 240
+PAGE_SIZE = 25
+# A smelter page's filings: newest effective month first unless the reader sorts them.
+FILING_SORTS = {"number": Filing.id, "capacity": Filing.capacity_tpa, "effective": Filing.effective_month,
+                "status": Filing.status}
 
 
 @bp.route("/smelters")
 def smelters():
-    """The smelters this user may see, with this month's position (one grouped query)."""
-    rows = list(db.session.scalars(smelters_for(current_user).order_by(None)
-                                   .order_by(Smelter.enterprise_id, Smelter.id)))
+    """The smelters this user may see with this month's position: searched, sorted and paged."""
     this_month = months.current()
+    position = at_month(this_month)  # at most one row per smelter: its month's, or its last before it
+    built = sa.func.coalesce(position.c.built_tpa, Smelter.baseline_built_tpa)
+    operating = sa.func.coalesce(position.c.operating_tpa, Smelter.baseline_operating_tpa)
+    sorts = {"name": Smelter.name, "enterprise": (Enterprise.name, Enterprise.id), "province": Smelter.province,
+             "built": built, "operating": operating}
+    listing = Listing.from_request(sorts, "enterprise")
+    stmt = (smelters_for(current_user).join(Enterprise, Enterprise.id == Smelter.enterprise_id)
+            .outerjoin(position, position.c.smelter_id == Smelter.id))
+    stmt = listing.search(stmt, Smelter.name, Enterprise.name, Enterprise.name_en, id_column=Smelter.id)
+    totals = db.session.execute(stmt.order_by(None).with_only_columns(
+        sa.func.coalesce(sa.func.sum(built), 0), sa.func.coalesce(sa.func.sum(operating), 0))).one()
+    rows, meta = listing.paged(listing.ordered(stmt, Smelter.name, Smelter.id), PAGE_SIZE)
     enterprises = {e.id: e for e in db.session.scalars(
         sa.select(Enterprise).where(Enterprise.id.in_({s.enterprise_id for s in rows})))}
     return render_template("smelters/list.html", smelters=rows, positions=positions_at(rows, this_month),
-                           enterprises=enterprises, month=this_month)
+                           enterprises=enterprises, month=this_month, listing=listing, meta=meta,
+                           total_built=int(totals[0]), total_operating=int(totals[1]))
 
 
 def chart_range(smelter) -> tuple[str, str]:
@@ -63,11 +79,12 @@ def smelter_detail(smelter_id: int):
     first, last = chart_range(smelter)
     positions = positions_by_month(smelter, first, last)
     now = positions_at([smelter], months.current())[smelter.id]
-    recent = list(db.session.scalars(  # the smelter is visible (above), so are all its filings
-        sa.select(Filing).where(Filing.smelter_id == smelter.id)
-        .order_by(Filing.effective_month.desc(), Filing.id.desc()).limit(50)))
+    listing = Listing.from_request(FILING_SORTS, "-effective")
+    # the smelter is visible (above), so are all its filings
+    stmt = listing.ordered(sa.select(Filing).where(Filing.smelter_id == smelter.id), Filing.id.desc())
+    filings, meta = listing.paged(stmt, PAGE_SIZE)
     return render_template("smelters/detail.html", smelter=smelter, positions=changes(positions),
-                           first=first, last=last, now=now, filings=recent,
+                           first=first, last=last, now=now, filings=filings, meta=meta, listing=listing,
                            enterprise=db.session.get(Enterprise, smelter.enterprise_id))
 
 

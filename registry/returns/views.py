@@ -12,18 +12,20 @@ from flask_login import current_user
 from registry import months
 from registry.extensions import db
 from registry.formatting import figure, month_label, when
+from registry.members.models import Enterprise, Smelter
 from registry.members.services import enterprises_for
 from registry.permissions import require_role
 from registry.problems import InvalidInput
 from registry.reference.provinces import PROVINCE_CODES
-from registry.rest.paging import MAX_PAGE, pagination_header
+from registry.rest.paging import pagination_header
 from registry.returns import services
 from registry.returns.forms import MonthFilterForm, ReturnRowForm, ReturnsForm
-from registry.returns.models import due_date
+from registry.returns.models import MonthlyReturn, due_date
 from registry.returns.schemas import ReturnIn
 from registry.roles import FILER
 from registry.ui.formkit import load, show_problem
 from registry.ui.forms import province_choices
+from registry.ui.listing import Listing
 from registry.ui.pages import bp
 
 PAGE_SIZE = 50
@@ -151,12 +153,18 @@ def _staff_page(month: str, filters: MonthFilterForm):
     province = filters.province.data if filters.province.data in PROVINCE_CODES else None
     status = 422 if filters.province.errors or filters.enterprise_id.errors else 200
     listed = services.month_rows(current_user, month, enterprise_id=enterprise_id, province=province)
+    # approved_tpa is a label of the row's select: ordering by it names the column, whatever it is made of
+    sorts = {"smelter": Smelter.name, "enterprise": (Enterprise.name, Enterprise.id), "province": Smelter.province,
+             "approved": listed.selected_columns["approved_tpa"], "reported": MonthlyReturn.operating_tpa,
+             "filed": MonthlyReturn.submitted_at}
+    listing = Listing.from_request(sorts, "enterprise")
+    listed = listing.search(listed, Smelter.name, Enterprise.name, Enterprise.name_en, id_column=Smelter.id)
+    listed = listing.ordered(listed, Smelter.name, Smelter.id)
     counts = services.month_counts(listed, month)
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    meta = json.loads(pagination_header(counts["smelters"], page, PAGE_SIZE))
-    rows = services.page_of(listed, page, PAGE_SIZE)
+    meta = json.loads(pagination_header(counts["smelters"], listing.page, PAGE_SIZE))
+    rows = services.page_of(listed, listing.page, PAGE_SIZE)
     return render_template("returns/month.html", month=month, filters=filters, rows=rows, counts=counts,
-                           meta=meta, due_label=_due_label(month), overdue=services.is_overdue(month),
+                           meta=meta, listing=listing, due_label=_due_label(month), overdue=services.is_overdue(month),
                            **_month_nav(month)), status
 
 

@@ -7,10 +7,11 @@ from typing import Any
 
 import pygal
 from flask import Response
+from flask_babel import format_percent
 from flask_babel import gettext as _
 
 from registry.reference.provinces import province_name
-from registry.ui.charts import STYLE, SVG_CSP
+from registry.ui.charts import STYLE, SVG_CSP, tonnage_label, tonnage_scale
 
 # pygal writes its config as an inline <script> even with js=[]; shown as an <img> it never runs.
 INLINE_SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
@@ -27,7 +28,7 @@ def cap_usage_chart(summary: dict[str, Any]) -> pygal.Graph:
     """Each cap's approved usage and usage with pending filings, as a percentage of its limit."""
     caps = summary["caps"]
     chart = pygal.HorizontalBar(**_options(_("Cap usage against limit (%)"), max(240, 90 + 56 * len(caps))),
-                                value_formatter=lambda v: f"{v:,.1f} %")
+                                value_formatter=lambda v: format_percent(v / 100, format="#,##0.#%"))
     chart.x_labels = [cap["name"] for cap in caps]
 
     def share(value: int, limit: int) -> float:
@@ -42,10 +43,11 @@ def provinces_chart(summary: dict[str, Any], locale: str) -> pygal.Graph:
     """Built capacity by province, stacked as operating plus idle."""
     provinces = sorted(summary["provinces"], key=lambda p: -p["built_tpa"])
     chart = pygal.StackedBar(**_options(_("Capacity by province (t/a)"), 400),
-                             value_formatter=lambda v: f"{v:,.0f}", x_label_rotation=30)
+                             value_formatter=tonnage_label, x_label_rotation=30)
     chart.x_labels = [province_name(p["province"], locale) for p in provinces]
-    chart.add(_("Operating"), [p["operating_tpa"] for p in provinces])
-    chart.add(_("Idle"), [p["idle_tpa"] for p in provinces])
+    scale = tonnage_scale()  # the title says 万吨/年 in Chinese
+    chart.add(_("Operating"), [p["operating_tpa"] / scale for p in provinces])
+    chart.add(_("Idle"), [p["idle_tpa"] / scale for p in provinces])
     return chart
 
 

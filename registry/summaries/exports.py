@@ -1,177 +1,266 @@
-"""A summary as CSV (for Excel) and as a formatted XLSX workbook.
+"""A summary as CSV (the smelter table) and as a workbook of every section, in the reader's language.
 
-The CSV is the one table a clerk sorts and filters: a row per smelter with
-a header row first and a TOTAL row last, every national total being the sum
-of its column. Caps, exceptions and the other sections are in the XLSX (a
-sheet each) and the JSON. Headers are bilingual; the file starts with a
-UTF-8 byte-order mark so Excel reads the Chinese correctly.
+Every code becomes its label (scopes, bases, cap statuses, return states,
+exception kinds), the exceptions are sentences rendered from their figures,
+every table starts with the month as a real date, t/a figures are numbers
+(with a 万吨/年 companion in Chinese) and each total row is a ``SUM``
+formula over the rows above it. The sheets are laid out by
+``registry.spreadsheets``: autofilter, frozen header, landscape print.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
+import datetime as dt
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from registry.reference.provinces import province_name
+from registry import labels, spreadsheets
+from registry.formatting import month_label, province
+from registry.messages import Template, localize
+from registry.spreadsheets import AUTO, ID, INT, MONTH, PERCENT, Column, Table, wan
 
-INT, TEXT = "int", "text"
-BOM = "\ufeff"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+RETURN_STATES = {"in": _l("In"), "missing": _l("Missing"), "not_due": _l("Not yet due"),
+                 "not_required": _l("Not required")}
+EXCEPTION_KINDS = {"cap_breach": _l("Cap breached"), "cap_warning": _l("Cap warning"),
+                   "operating_above_approved": _l("Operating above approved capacity"),
+                   "missing_return": _l("Monthly return missing")}
+SECTIONS = {"totals": _l("National totals"), "smelters": _l("Smelters"), "enterprises": _l("Enterprises"),
+            "caps": _l("Caps")}
 
-SMELTER_COLUMNS = (
-    ("smelter_id", "Smelter ID 编号", INT), ("name", "Smelter 冶炼厂", TEXT),
-    ("enterprise_name", "Enterprise 企业", TEXT), ("uscc", "USCC 统一社会信用代码", TEXT),
-    ("province", "Province 省份", TEXT), ("province_name", "Province name 省份名称", TEXT),
-    ("built_tpa", "Built t/a 建成产能", INT), ("operating_tpa", "Operating t/a 运行产能", INT),
-    ("idle_tpa", "Idle t/a 闲置产能", INT), ("additions_tpa", "Additions t/a 新增及复产", INT),
-    ("reductions_tpa", "Reductions t/a 减产及淘汰", INT),
-    ("pending_additions_tpa", "Pending additions t/a 待批新增", INT),
-    ("return", "Return 月报", TEXT), ("return_revision", "Return revision 月报版本", INT),
-    ("reported_operating_tpa", "Reported operating t/a 实际运行产能", INT),
-    ("production_t", "Production t 产量", INT), ("deviation_tpa", "Deviation t/a 偏差", INT),
-    ("above_approved", "Above approved 超出核准", TEXT),
-)
-CAPACITY_COLUMNS = tuple(c for c in SMELTER_COLUMNS if c[0] in (
-    "built_tpa", "operating_tpa", "idle_tpa", "additions_tpa", "reductions_tpa", "pending_additions_tpa",
-    "reported_operating_tpa", "production_t", "deviation_tpa"))
-COUNT_COLUMNS = (("smelters", "Smelters 冶炼厂数", INT), ("returns_in", "Returns in 已报", INT),
-                 ("returns_missing", "Returns missing 缺报", INT))
-ENTERPRISE_COLUMNS = (("enterprise_id", "Enterprise ID 编号", INT), ("name", "Enterprise 企业", TEXT),
-                      ("uscc", "USCC 统一社会信用代码", TEXT), *COUNT_COLUMNS, *CAPACITY_COLUMNS)
-PROVINCE_COLUMNS = (("province", "Province 省份", TEXT), ("province_name", "Province name 省份名称", TEXT),
-                    *COUNT_COLUMNS, *CAPACITY_COLUMNS)
-CAP_COLUMNS = (
-    ("cap_id", "Cap ID 编号", INT), ("name", "Cap 总量控制", TEXT), ("scope", "Scope 范围", TEXT),
-    ("scope_ref", "Scope ref 范围代码", TEXT), ("basis", "Basis 口径", TEXT),
-    ("limit_tpa", "Limit t/a 上限", INT), ("usage_tpa", "Usage t/a 已用", INT),
-    ("pending_tpa", "With pending t/a 含待批", INT), ("headroom_tpa", "Headroom t/a 余量", INT),
-    ("status", "Status 状态", TEXT), ("pending_status", "Status with pending 含待批状态", TEXT),
-)
-EXCEPTION_COLUMNS = (
-    ("kind", "Kind 类型", TEXT), ("cap_id", "Cap ID 总量控制编号", INT),
-    ("smelter_id", "Smelter ID 冶炼厂编号", INT), ("name", "Name 名称", TEXT), ("detail", "Detail 说明", TEXT),
-)
-AMENDMENT_COLUMNS = (
-    ("section", "Section 部分", TEXT), ("id", "ID 编号", INT), ("name", "Name 名称", TEXT),
-    ("field", "Field 字段", TEXT), ("frozen", "Frozen 冻结值", INT), ("live", "Now 当前值", INT),
-    ("delta", "Delta 变化", INT),
-)
+CAP_EXCEPTION = Template("summary_cap_exception", "%(cap)s: %(usage_tpa)s of its limit of %(limit_tpa)s.")
+ABOVE_APPROVED = Template("summary_operating_above_approved",
+                          "%(smelter)s reports %(reported_tpa)s operating, %(excess_tpa)s above its "
+                          "approved %(approved_tpa)s.")
+RETURN_MISSING = Template("summary_return_missing", "No return from %(smelter)s for %(month)s.")
 
 
-def _cell(value: Any) -> Any:
-    """A cell value; text that Excel would run as a formula is quoted."""
+def _tpa(key: str, header: str, header_wan: str) -> list[Column]:
+    """A t/a column summed in the total row, with its 万吨/年 companion in Chinese."""
+    return wan(Column(key, header, INT, total=True), header_wan)
+
+
+def _capacity_columns() -> list[Column]:
+    return [
+        *_tpa("built_tpa", _("Built capacity (t/a)"), _("Built capacity (10,000 t/a)")),
+        *_tpa("operating_tpa", _("Operating capacity (t/a)"), _("Operating capacity (10,000 t/a)")),
+        *_tpa("idle_tpa", _("Idle capacity (t/a)"), _("Idle capacity (10,000 t/a)")),
+        Column("additions_tpa", _("Additions this month (t/a)"), INT, total=True),
+        Column("reductions_tpa", _("Reductions this month (t/a)"), INT, total=True),
+        Column("pending_additions_tpa", _("Pending additions (t/a)"), INT, total=True),
+    ]
+
+
+def _reported_columns() -> list[Column]:
+    return [Column("reported_operating_tpa", _("Reported operating capacity (t/a)"), INT, total=True),
+            Column("production_t", _("Production (t)"), INT, total=True),
+            Column("deviation_tpa", _("Deviation (t/a)"), INT, total=True)]
+
+
+def _count_columns() -> list[Column]:
+    return [Column("smelters", _("Number of smelters"), INT, total=True),
+            Column("returns_in", _("Returns in"), INT, total=True),
+            Column("returns_missing", _("Returns missing"), INT, total=True)]
+
+
+def _month_column() -> Column:
+    return Column("month", _("Month"), MONTH)
+
+
+def smelter_columns() -> list[Column]:
+    """The smelter table's columns, in the reader's language."""
+    return [
+        _month_column(), Column("smelter_id", _("Smelter ID"), ID), Column("name", _("Smelter")),
+        Column("enterprise_name", _("Enterprise")), Column("uscc", _("Unified social credit code")),
+        Column("province", _("Province code")), Column("province_name", _("Province")),
+        *_capacity_columns(),
+        Column("return_label", _("Monthly return")), Column("return_revision", _("Return revision"), ID),
+        *_reported_columns(), Column("above_approved", _("Above approved capacity")),
+    ]
+
+
+def _enterprise_columns() -> list[Column]:
+    return [_month_column(), Column("enterprise_id", _("Enterprise ID"), ID), Column("name", _("Enterprise")),
+            Column("uscc", _("Unified social credit code")), *_count_columns(), *_capacity_columns(),
+            *_reported_columns()]
+
+
+def _province_columns() -> list[Column]:
+    return [_month_column(), Column("province", _("Province code")), Column("province_name", _("Province")),
+            *_count_columns(), *_capacity_columns(), *_reported_columns()]
+
+
+def _cap_columns() -> list[Column]:
+    return [
+        _month_column(), Column("cap_id", _("Cap ID"), ID), Column("name", _("Cap")),
+        Column("scope_label", _("Scope")), Column("scope_name", _("Covers")), Column("basis_label", _("Basis")),
+        *wan(Column("limit_tpa", _("Limit (t/a)"), INT), _("Limit (10,000 t/a)")),
+        *wan(Column("usage_tpa", _("Approved usage (t/a)"), INT), _("Approved usage (10,000 t/a)")),
+        Column("share", _("Share of the limit used"), PERCENT),
+        Column("pending_tpa", _("Usage with pending filings (t/a)"), INT),
+        Column("headroom_tpa", _("Headroom (t/a)"), INT),
+        Column("status_label", _("Status")), Column("pending_status_label", _("Status with pending filings")),
+    ]
+
+
+def _exception_columns() -> list[Column]:
+    return [_month_column(), Column("kind_label", _("Exception")), Column("cap_id", _("Cap ID"), ID),
+            Column("smelter_id", _("Smelter ID"), ID), Column("name", _("Name")), Column("detail", _("Detail"))]
+
+
+def _amendment_columns() -> list[Column]:
+    return [Column("section_label", _("Part")), Column("id", _("ID"), ID), Column("name", _("Name")),
+            Column("field_label", _("Figure")), Column("frozen", _("Frozen"), AUTO),
+            Column("live", _("Now"), AUTO), Column("delta", _("Change"), INT)]
+
+
+def _smelter_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**row, "month": summary["month"], "province_name": province(row["province"]),
+             "return_label": labels.label(RETURN_STATES, row["return"])} for row in summary["smelters"]]
+
+
+def _scope_name(cap: dict[str, Any], enterprises: dict[int, str]) -> str:
+    """What a cap covers, by name: the province or the enterprise; nothing for a national cap."""
+    if cap["scope"] == "province":
+        return province(cap["scope_ref"])
+    if cap["scope"] == "enterprise" and cap["scope_ref"] is not None:
+        return enterprises.get(int(cap["scope_ref"]), str(cap["scope_ref"]))
+    return ""
+
+
+def _cap_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    enterprises = {e["enterprise_id"]: e["name"] for e in summary["enterprises"]}
+    return [{**cap, "month": summary["month"], "scope_label": labels.label(labels.SCOPES, cap["scope"]),
+             "scope_name": _scope_name(cap, enterprises), "basis_label": labels.label(labels.BASES, cap["basis"]),
+             "share": cap["usage_tpa"] / cap["limit_tpa"] if cap["limit_tpa"] else None,
+             "status_label": labels.label(labels.CAP_STATUSES, cap["status"]),
+             "pending_status_label": labels.label(labels.CAP_STATUSES, cap["pending_status"])}
+            for cap in summary["caps"]]
+
+
+def exception_text(item: dict[str, Any], month: str) -> str:
+    """An exception as a sentence in the reader's language, from its figures."""
+    try:
+        if item["kind"].startswith("cap_"):
+            message = CAP_EXCEPTION(cap=item["cap_name"], usage_tpa=item["usage_tpa"], limit_tpa=item["limit_tpa"])
+        elif item["kind"] == "operating_above_approved":
+            message = ABOVE_APPROVED(smelter=item["smelter_name"], reported_tpa=item["reported_operating_tpa"],
+                                     excess_tpa=item["excess_tpa"], approved_tpa=item["approved_operating_tpa"])
+        else:
+            message = RETURN_MISSING(smelter=item["smelter_name"], month=month)
+    except KeyError:  # a summary frozen before the figures were kept: the label says enough
+        return ""
+    return localize(message)
+
+
+def _exception_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**item, "month": summary["month"], "kind_label": labels.label(EXCEPTION_KINDS, item["kind"]),
+             "name": item.get("cap_name") or item.get("smelter_name"),
+             "detail": exception_text(item, summary["month"])} for item in summary["exceptions"]]
+
+
+def _field_labels() -> dict[str, str]:
+    columns = [*smelter_columns(), *_enterprise_columns(), *_cap_columns()]
+    found = {column.key: column.header for column in columns}
+    found.update({"return": found["return_label"], "status": found["status_label"],
+                  "pending_status": found["pending_status_label"], "scope": _("Scope"), "basis": _("Basis"),
+                  "return_late": _("Return late"), "scope_ref": found["scope_name"]})
+    return found
+
+
+def _figure(field: str, value: Any) -> Any:
+    """A frozen or live value of an amended figure, codes as labels."""
+    tables = {"return": RETURN_STATES, "status": labels.CAP_STATUSES, "pending_status": labels.CAP_STATUSES,
+              "scope": labels.SCOPES, "basis": labels.BASES}
+    if field in tables and isinstance(value, str):
+        return labels.label(tables[field], value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        value = _storable(value)
-        if value.startswith(FORMULA_START):
-            return "'" + value
+        return spreadsheets.yes_no(value)
+    if field == "province" and isinstance(value, str):
+        return province(value)
     return value
 
 
-def _storable(text: str) -> str:
-    """Text openpyxl accepts: stored names predating the input checks must not fail the export."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-    return text.encode("utf-8", "replace").decode("utf-8")  # unpaired surrogates become "?"
-
-
-def _with_province_names(rows: list[dict]) -> list[dict]:
-    return [{**row, "province_name": province_name(row["province"], "zh")} for row in rows]
-
-
-def _total_row(summary: dict[str, Any]) -> dict[str, Any]:
-    totals = summary["totals"]
-    return {**totals, "name": "TOTAL 合计",
-            "return": f"{totals['returns_in']} in, {totals['returns_missing']} missing"}
-
-
-def to_csv(summary: dict[str, Any]) -> bytes:
-    """The per-smelter table with a TOTAL row, UTF-8 with a byte-order mark."""
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([header for _, header, _ in SMELTER_COLUMNS])
-    for row in [*_with_province_names(summary["smelters"]), _total_row(summary)]:
-        writer.writerow(["" if row.get(key) is None else _cell(row.get(key)) for key, _, _ in SMELTER_COLUMNS])
-    return out.getvalue().encode("utf-8")
-
-
-def _exception_rows(items: list[dict]) -> list[dict]:
-    return [{**e, "name": e.get("cap_name") or e.get("smelter_name")} for e in items]
-
-
-def _amendment_rows(amendments: dict[str, Any] | None) -> list[dict]:
+def _amendment_rows(amendments: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not amendments:
         return []
-    rows = [{"section": "totals", "field": field, **change}
-            for field, change in amendments["totals"].items()]
+    names = _field_labels()
+
+    def row(section: str, ident: Any, name: str, field: str, change: dict) -> dict[str, Any]:
+        return {"section_label": labels.label(SECTIONS, section), "id": ident, "name": name,
+                "field_label": names.get(field, field), "frozen": _figure(field, change.get("frozen")),
+                "live": _figure(field, change.get("live")), "delta": change.get("delta")}
+
+    rows = [row("totals", None, "", field, change) for field, change in amendments["totals"].items()]
     for section, key in (("smelters", "smelter_id"), ("enterprises", "enterprise_id"), ("caps", "cap_id")):
         for item in amendments[section]:
-            rows += [{"section": section, "id": item[key], "name": item["name"], "field": field, **change}
+            rows += [row(section, item[key], item["name"], field, change)
                      for field, change in item["changes"].items()]
     return rows
 
 
-def _overview(summary: dict[str, Any]) -> list[tuple[str, Any]]:
-    utilisation = summary["utilisation"]
-    pairs = [("Month 月份", summary["month"]), ("Closed 已关账", summary["closed"]),
-             ("Revision 版本", summary.get("revision")), ("SHA-256", summary.get("sha256")),
-             ("Returns due on 月报截止", summary["returns_due_on"])]
-    pairs += [(header, summary["totals"].get(key)) for key, header, _ in COUNT_COLUMNS + CAPACITY_COLUMNS]
-    pairs += [("Utilisation target 产能利用率目标", utilisation["target"]),
-              ("Utilisation, approved 核准利用率", utilisation["approved"]),
-              ("Utilisation, reported 实际利用率", utilisation["reported"])]
-    return pairs
+def _overview_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    totals, utilisation = summary["totals"], summary["utilisation"]
+    due = summary.get("returns_due_on")
+    rows = [{"item": _("Month"), "value": summary["month"], "value:kind": MONTH},
+            {"item": _("Closed"), "value": bool(summary.get("closed"))},
+            {"item": _("Revision"), "value": summary.get("revision")},
+            {"item": _("Checksum (SHA-256)"), "value": summary.get("sha256")},
+            {"item": _("Returns due by"), "value": dt.date.fromisoformat(due) if due else None}]
+    columns = {c.key: c.header for c in [*_count_columns(), *_capacity_columns(), *_reported_columns()]}
+    rows += [{"item": header, "value": totals.get(key)} for key, header in columns.items()]
+    rows += [{"item": _("Utilisation target"), "value": utilisation.get("target"), "value:kind": PERCENT},
+             {"item": _("Utilisation, approved"), "value": utilisation.get("approved"), "value:kind": PERCENT},
+             {"item": _("Utilisation, reported"), "value": utilisation.get("reported"), "value:kind": PERCENT}]
+    return rows
 
 
-def _width(value: Any) -> int:
-    """Display width: CJK characters take two columns."""
-    text = str(value if value is not None else "")
-    if isinstance(value, int) and not isinstance(value, bool):
-        text = f"{value:,}"
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def _title(summary: dict[str, Any], part: str) -> str:
+    return f"{_('Monthly compliance summary')} · {month_label(summary['month'])} · {part}"
 
 
-def _sheet(workbook: Workbook, title: str, columns: tuple, rows: list[dict]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append([header for _, header, _ in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _, _ in columns])
-    for index, (key, header, kind) in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        if kind == INT and not key.endswith("_id") and key not in ("id", "return_revision"):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                if isinstance(cell.value, int):
-                    cell.number_format = "#,##0"
-                elif isinstance(cell.value, float):
-                    cell.number_format = "0.0%"
-        widest = max([_width(header)] + [_width(row.get(key)) for row in rows])
-        sheet.column_dimensions[letter].width = min(60, widest + 2)
+def _note(summary: dict[str, Any]) -> str:
+    """Under the title: frozen or live, and whose rows a filer's copy holds."""
+    if summary.get("closed"):
+        note = _("Frozen summary, revision %(revision)s.", revision=summary.get("revision"))
+    else:
+        note = _("Open: the figures are live and change with every approval and return.")
+    if summary.get("scope"):
+        note += " " + _("Only your enterprise's rows; the overview holds the national totals.")
+    return note
+
+
+def _smelter_table(summary: dict[str, Any]) -> Table:
+    return Table(_title(summary, _("Smelters")), smelter_columns(), _smelter_rows(summary),
+                 total_label=_("Total"), note=_note(summary))
+
+
+def to_csv(summary: dict[str, Any]) -> bytes:
+    """The smelter table with a total row, UTF-8 with a byte-order mark, in the reader's language."""
+    return spreadsheets.csv_bytes(_smelter_table(summary))
 
 
 def to_xlsx(summary: dict[str, Any]) -> bytes:
-    """A workbook with a sheet per section, bold frozen headers and thousands separators."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    overview = [{"item": k, "value": v} for k, v in _overview(summary)]
-    _sheet(workbook, "Summary 概要", (("item", "Item 项目", TEXT), ("value", "Value 数值", INT)), overview)
-    _sheet(workbook, "Smelters 冶炼厂", SMELTER_COLUMNS,
-           [*_with_province_names(summary["smelters"]), _total_row(summary)])
-    _sheet(workbook, "Enterprises 企业", ENTERPRISE_COLUMNS, summary["enterprises"])
-    _sheet(workbook, "Provinces 省份", PROVINCE_COLUMNS, _with_province_names(summary["provinces"]))
-    _sheet(workbook, "Caps 总量控制", CAP_COLUMNS, summary["caps"])
-    _sheet(workbook, "Exceptions 异常", EXCEPTION_COLUMNS, _exception_rows(summary["exceptions"]))
+    """A workbook: overview, smelters, enterprises, provinces, caps, exceptions (and amendments once closed)."""
+    note = _note(summary)
+    month = summary["month"]
+    sheets = [
+        (_("Overview"), Table(_title(summary, _("Overview")),
+                              [Column("item", _("Item")), Column("value", _("Value"), AUTO)],
+                              _overview_rows(summary), note=note)),
+        (_("Smelters"), _smelter_table(summary)),
+        (_("Enterprises"), Table(_title(summary, _("Enterprises")), _enterprise_columns(),
+                                 [{**e, "month": month} for e in summary["enterprises"]],
+                                 total_label=_("Total"), note=note)),
+        (_("Provinces"), Table(_title(summary, _("Provinces")), _province_columns(),
+                               [{**p, "month": month, "province_name": province(p["province"])}
+                                for p in summary["provinces"]], total_label=_("Total"), note=note)),
+        (_("Caps"), Table(_title(summary, _("Caps")), _cap_columns(), _cap_rows(summary), note=note)),
+        (_("Exceptions"), Table(_title(summary, _("Exceptions")), _exception_columns(),
+                                _exception_rows(summary), note=note)),
+    ]
     if summary.get("amendments"):
-        _sheet(workbook, "Amendments 修订", AMENDMENT_COLUMNS, _amendment_rows(summary["amendments"]))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheets.append((_("Amendments"), Table(_title(summary, _("Amendments")), _amendment_columns(),
+                                              _amendment_rows(summary["amendments"]), note=note)))
+    return spreadsheets.workbook_bytes(sheets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,6 +11,7 @@ from flask_login import current_user, login_required
 from registry.auth.models import User
 from registry.errors import settle_refusal
 from registry.extensions import db
+from registry.filings.models import Filing
 from registry.formatting import month_label
 from registry.messages import localize
 from registry.months import add, current, is_month
@@ -93,13 +95,34 @@ def xlsx_download(month: str) -> Response:
     return _download(to_xlsx(summary), summary, XLSX, "xlsx")
 
 
+def _pending_filings(month: str) -> int:
+    """Filings effective in ``month`` still waiting for a decision: closing leaves them out."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Filing).where(
+        Filing.effective_month == month, Filing.status.in_(("submitted", "awaiting_second_approval")))) or 0
+
+
+def _approved_filings(month: str) -> int:
+    """Approved filings effective in ``month``: those the closed summary counts in."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Filing).where(
+        Filing.effective_month == month, Filing.status == "approved")) or 0
+
+
 @bp.route("/<month:month>/close", methods=["POST"])
 @login_required
 @roles_required(ADMIN)
 def close(month: str):
-    """Freeze the month (admin)."""
-    if not CloseForm().validate_on_submit():
+    """Freeze the month (admin), after a confirmation page that says what closing does (``confirm=yes``)."""
+    form = CloseForm()
+    if not form.validate_on_submit():
         return redirect(url_for(".page", month=month))
+    if request.form.get("confirm") != "yes":
+        summary = snapshots.summary_for(current_user, month)
+        if summary["closed"] or month >= current():
+            flash(_("%(month)s is already closed.", month=month_label(month)) if summary["closed"]
+                  else _("A month can be closed once it has ended."), "error")
+            return redirect(url_for(".page", month=month))
+        return render_template("summaries/close_confirm.html", summary=summary, month=month, close_form=form,
+                               approved=_approved_filings(month), pending=_pending_filings(month))
     try:
         snapshot = snapshots.close_month(month, current_user)
     except Problem as problem:

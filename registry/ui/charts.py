@@ -10,7 +10,10 @@ import re
 
 import pygal
 from flask import Response
+from flask_babel import format_decimal
 from pygal.style import Style
+
+from registry.formatting import is_chinese, month_label
 
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif"
@@ -45,20 +48,44 @@ STYLE = Style(
 )
 
 
+def tonnage_scale() -> int:
+    """What a chart's tonnage is divided by: 万 (10,000) for Chinese readers, whose titles say 万吨/年."""
+    return 10_000 if is_chinese() else 1
+
+
+def tonnage_label(value: float | None) -> str:
+    """A chart value (already scaled) as its reader writes it: 12.5, 125,000."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.##" if is_chinese() else "#,##0")
+
+
+class TonnageLine(pygal.Line):
+    """A line chart of tonnages: each series is scaled to the reader's unit as it is added."""
+
+    def add(self, title, values, **kwargs):
+        scale = tonnage_scale()
+        return super().add(title, [None if v is None else v / scale for v in values], **kwargs)
+
+
 def line_chart(title: str, months: list[str], every: int | None = None,
                colors: tuple[str, ...] | None = None) -> pygal.Line:
-    """A line chart over months, with readable month labels and no remote script."""
+    """A tonnage chart over months: months as 2016年11月 or Nov 2016, values in 万吨/年 or t/a, no remote script.
+
+    The title names the unit (its Chinese text says 万吨/年), the series are
+    given in tonnes and scaled here, so every chart agrees with the tables.
+    """
     every = every or max(1, len(months) // 12)
     style = STYLE if colors is None else Style(**{**STYLE.to_dict(), "colors": colors})
-    chart = pygal.Line(
+    chart = TonnageLine(
         js=[], style=style, min_scale=4, max_scale=8, width=960, height=380, title=title, show_dots=len(months) <= 36,
         dots_size=2.5, x_label_rotation=0, show_minor_x_labels=False,
         legend_at_bottom=True, legend_at_bottom_columns=3, truncate_legend=-1, truncate_label=-1,
-        value_formatter=lambda v: f"{v:,.0f}" if v is not None else "", margin=16,
+        value_formatter=tonnage_label, margin=16,
         x_labels_major_every=every, disable_xml_declaration=False, explicit_size=False,
         include_x_axis=True,
     )
-    chart.x_labels = months
+    chart.x_labels = [month_label(month) for month in months]
     return chart
 
 

@@ -15,6 +15,9 @@ from registry.ui.pages import bp
 num = bp.app_template_filter("num")(formatting.number)
 bp.add_app_template_filter(formatting.month_label, "month")
 bp.add_app_template_filter(formatting.when, "when")
+bp.add_app_template_filter(formatting.day, "day")
+bp.add_app_template_filter(formatting.tonnage, "tonnage")  # plain text with its unit, inside a sentence
+bp.add_app_template_filter(formatting.quantity, "qty")  # under a header that names the unit
 bp.add_app_template_filter(formatting.province, "province")
 bp.add_app_template_filter(formatting.percent, "pct")
 bp.add_app_template_filter(formatting.ratio, "ratio")
@@ -23,14 +26,18 @@ bp.add_app_template_filter(localize, "message")  # a coded message in the page's
 
 @bp.app_template_filter("tpa")
 def tpa(value: int | None, unit: bool = True) -> Markup:
-    """Capacity in t/a; in Chinese the 万吨 figure follows, as members read it."""
+    """Capacity as its reader counts it: 125,000 t/a, or 12.5万吨/年 with the exact tonnes on hover.
+
+    ``unit=False`` under a column header that names the unit.
+    """
     if value is None:
         return Markup("–")
-    text = escape(formatting.number(value))
+    text = escape(formatting.quantity(value))
     if unit:
-        text += Markup('<span class="unit"> {}</span>').format(_("t/a"))
+        text += Markup('<span class="unit">{}{}</span>').format("" if is_chinese() else " ", _("t/a"))
     if is_chinese():
-        text += Markup('<span class="wan">（{} 万吨）</span>').format(formatting.wan(value))
+        return Markup('<span class="tpa" title="{}">{}</span>').format(
+            _("%(number)s t/a", number=formatting.number(value)), text)
     return Markup('<span class="tpa">{}</span>').format(text)
 
 
@@ -42,7 +49,8 @@ for _name, _table in {
     "kind_label": labels.KINDS, "status_label": labels.STATUSES, "action_label": labels.ACTIONS,
     "event_label": labels.EVENTS, "role_label": labels.ROLES, "scope_label": labels.SCOPES,
     "basis_label": labels.BASES, "cap_status_label": labels.CAP_STATUSES,
-    "power_label": labels.POWER_SOURCES,
+    "power_label": labels.POWER_SOURCES, "notice_state_label": labels.NOTICE_STATES,
+    "field_label": labels.SUMMARY_FIELDS,
 }.items():
     bp.add_app_template_filter(_label_filter(_table), _name)
 bp.add_app_template_filter(lambda code: str(rule_label(code)), "rule_label")

@@ -33,6 +33,27 @@ def _add_error(form: FlaskForm, name: str, message: str) -> bool:
     return True
 
 
+def _place(form: FlaskForm, name: str, messages: Any) -> None:
+    """A schema's messages for ``name`` beside its field; a list's per-row messages beside each row's fields.
+
+    What no field of the form shows goes to the top of the page, so no message is lost.
+    """
+    if isinstance(messages, dict):
+        entries = getattr(form._fields.get(name), "entries", None)
+        for key, inner in messages.items():
+            entry = entries[key] if entries is not None and isinstance(key, int) and key < len(entries) else None
+            subform = getattr(entry, "form", None)
+            if subform is not None and isinstance(inner, dict):
+                for inner_name, inner_messages in inner.items():
+                    _place(subform, inner_name, inner_messages)
+            else:
+                _place(form, name, inner)
+        return
+    for message in messages if isinstance(messages, list) else [messages]:
+        if not _add_error(form, name, message):
+            flash(localize(message), "error")
+
+
 def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:
     """The fields' parsed values, leaving out the empty ones (the schema decides on them)."""
     values = {}
@@ -70,9 +91,7 @@ def load(form: FlaskForm, schema: ma.Schema, names: tuple[str, ...], **extra: An
     except ma.ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
         for name, field_messages in messages.items():
-            for message in field_messages if isinstance(field_messages, list) else [str(field_messages)]:
-                if not _add_error(form, name, message):
-                    flash(localize(message), "error")
+            _place(form, name, field_messages)
         return None
     return None if unparsed else result
 

@@ -10,6 +10,7 @@ stale bookmark still opens; nothing here raises on what a user typed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from flask import request
 from registry.rest.paging import MAX_PAGE, paginate
 
 SEARCH_LENGTH = 100  # longer search text is cut, not refused
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # no name holds one; a NUL would be refused by PostgreSQL
 
 
 def _like(text: str) -> str:
@@ -41,7 +43,7 @@ class Listing:
     @classmethod
     def from_request(cls, sorts: Mapping[str, Any], default: str) -> Listing:
         """The listing the query string asks for; ``default`` is a key of ``sorts``, ``-`` first for descending."""
-        q = request.args.get("q", "", type=str).strip()[:SEARCH_LENGTH]
+        q = CONTROL.sub("", request.args.get("q", "", type=str)).strip()[:SEARCH_LENGTH]
         wanted = request.args.get("sort", "", type=str)
         if wanted.lstrip("-") not in sorts:
             wanted = default

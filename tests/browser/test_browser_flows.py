@@ -83,6 +83,7 @@ def test_reviewer_approves_from_the_queue(page):
     card = page.locator(f"#filing-{filing_id}")
     expect(card).to_contain_text("焦作电解铝厂")
     expect(card.locator("table.preview")).to_contain_text("National monthly additions")
+    card.locator("details.queue-more > summary").click()  # the preview and the buttons are folded
     card.get_by_role("button", name="Approve").click()
     expect(page).to_have_url(re.compile(r"/review$"))
     expect(page.locator(".flash-info")).to_have_text("Filing approved.")
@@ -103,6 +104,7 @@ def test_refused_approval_shows_the_rule_and_figures(page):
     page.goto("/review")
     card = page.locator(f"#filing-{filing_id}")
     expect(card.locator("tr.refused")).to_contain_text("Would be refused: 100,000 t/a over")
+    card.locator("details.queue-more > summary").click()
     card.get_by_role("button", name="Approve").click()
     refusal = page.locator(".refusal")
     expect(refusal).to_contain_text("Approval refused: Cap exceeded")
@@ -124,16 +126,17 @@ def test_pages_in_chinese(page):
     sign_in(page, "filer", language="中文")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     nav = page.get_by_role("navigation", name="主导航")
-    for label in ("概览", "备案", "电解铝厂", "总量控制", "月度汇总", "产能指标"):
+    for label in ("概览", "备案", "电解铝厂", "总量控制", "公开数据", "产能置换指标"):
         expect(nav.get_by_role("link", name=label)).to_be_visible()
-    expect(page.locator("body")).to_contain_text("万吨")
+    expect(nav.get_by_role("link", name="月度汇总")).to_have_count(0)  # staff's: a filer would get 403
+    expect(page.locator("body")).to_contain_text("万吨/年")
     page.goto("/filings")
     expect(page.locator("table")).to_contain_text("已批准")
     expect(page.locator("table")).to_contain_text("复产")
     page.goto("/filings/new")
     page.get_by_label("产能（吨/年）").fill("abc")
     page.get_by_role("button", name="保存草稿").click()
-    expect(page.locator("#smelter_id-err")).to_contain_text("必填")
+    expect(page.locator("#smelter_id-err")).to_contain_text("请选择电解铝厂")
     expect(page.get_by_label("产能（吨/年）")).to_have_value("abc")
     page.goto("/no-such-page")
     expect(page.get_by_role("heading", level=1)).to_have_text("页面不存在")
@@ -166,6 +169,28 @@ def _sign_out(page) -> None:
 def _approve(page, filing_id: str) -> None:
     page.goto(f"/filings/{filing_id}")
     page.get_by_role("button", name="Approve").click()
+
+
+def _record(page, filing_id: str, opener: str, fields: dict[str, str]) -> None:
+    """On the filing page, open one proof form (notice, announcement, dismantling), fill it and record it."""
+    page.goto(f"/filings/{filing_id}")
+    details = page.locator("#proof details", has=page.get_by_text(opener))
+    details.locator("summary").click()
+    for label, value in fields.items():
+        details.get_by_label(label).fill(value)
+    details.get_by_role("button", name="Record").click()
+    expect(page.locator(".flash-info")).to_be_visible()
+
+
+def _publish_and_announce(page, filing_id: str) -> None:
+    """The filer records the plan's public notice (ending 2016-10-12) and its announcement the day after."""
+    _record(page, filing_id, "Record the public notice…", {
+        "Published by": "河南省工业和信息化厅", "Published on": "2016-09-26",
+        "Address of the notice (URL)": "https://gxt.henan.gov.cn/notice/2016-09-26"})
+    expect(page.locator("#proof")).to_contain_text("Oct 12, 2016")
+    _record(page, filing_id, "Record the announcement…",
+            {"Announced on": "2016-10-13", "Document number": "豫工信〔2016〕88号"})
+    expect(page.locator("#proof .badge.notice-announced")).to_have_text("Announced")
 
 
 def _new_capacity_with_cover(page, capacity: str, month: str, tonnes: str) -> str:
@@ -220,18 +245,33 @@ def test_new_capacity_with_replacement_cover_approved_then_one_refused_for_short
     expect(page.locator("#replacement-cover")).to_contain_text("Covered")
     short_id = _new_capacity_with_cover(page, "50,000", "2017-10", "10,000")
     expect(page.locator("#replacement-cover .fig-shortfall_tpa")).to_contain_text("40,000")
+    # The proof approval needs: both plans published and announced, the closure's cells dismantled.
+    for plan in (covered_id, short_id):
+        _publish_and_announce(page, plan)
+    _record(page, closure_id, "Record the dismantling…", {"Dismantling completed on": "2017-01-15",
+                                                          "Evidence": "县工信局验收意见，现场照片 12 张"})
+    expect(page.locator("#proof")).to_contain_text("Awaiting confirmation by staff")
+    shot(page, "en-filer-closure-dismantling")
     _sign_out(page)
 
     sign_in(page, "reviewer")
+    page.goto(f"/filings/{closure_id}")
+    page.get_by_role("button", name="Confirm the dismantling").click()
+    expect(page.locator("#proof")).to_contain_text("Confirmed")
+    page.goto(f"/filings/{covered_id}")
+    expect(page.locator("#proof")).to_contain_text("Confirmed in time")
+    shot(page, "en-reviewer-plan-proof")
     page.goto("/review")
     card = page.locator(f"#filing-{covered_id}")
     expect(card.locator("details.cover summary")).to_contain_text("60,000")
+    card.locator("details.queue-more > summary").click()
     card.get_by_role("button", name="Approve").click()
     expect(page.locator(".flash-info")).to_have_text("Filing approved.")
     page.goto(f"/filings/{covered_id}")
     expect(page.locator("#replacement-cover")).to_contain_text("Consumed on approval")
 
     page.goto("/review")
+    page.locator(f"#filing-{short_id} details.queue-more > summary").click()
     page.locator(f"#filing-{short_id}").get_by_role("button", name="Approve").click()
     refusal = page.locator(".refusal")
     expect(refusal.get_by_role("heading")).to_have_text("Approval refused: Not enough replacement indicators")
@@ -244,10 +284,11 @@ def test_new_capacity_with_replacement_cover_approved_then_one_refused_for_short
     shot(page, "en-reviewer-refused-cover")
     switch_language(page, "中文")
     page.goto("/review")
+    page.locator(f"#filing-{short_id} details.queue-more > summary").click()
     page.locator(f"#filing-{short_id}").get_by_role("button", name="批准").click()
     refusal = page.locator(".refusal")
     expect(refusal.get_by_role("heading")).to_contain_text("产能置换指标不足")
-    expect(refusal).to_contain_text("本申报提供 10,000 吨/年，缺口 40,000 吨/年。")
+    expect(refusal).to_contain_text("本备案提供 1万吨/年，缺口 4万吨/年。")
     expect(refusal.locator(".fig-ratio")).to_contain_text("河南")
     shot(page, "zh-reviewer-refused-cover")
     switch_language(page, "English")

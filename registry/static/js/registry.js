@@ -10,3 +10,24 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Forms: the error summary takes the focus when the page loads (a screen reader reads it at once),
+// and following one of its links focuses the field itself, not just the place on the page.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    if (!link) return;
+    const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) return;
+    const input = target.matches("input, select, textarea, button")
+      ? target : target.querySelector("input, select, textarea, button");
+    if (!input) return;
+    event.preventDefault();
+    const label = document.querySelector(`label[for='${input.id}']`) || target.closest("fieldset, .field") || input;
+    label.scrollIntoView({ block: "start" });
+    input.focus({ preventScroll: true });
+  });
+});
