@@ -20,11 +20,13 @@ from registry import labels, spreadsheets
 from registry.formatting import month_label, province
 from registry.messages import Template, localize
 from registry.spreadsheets import AUTO, ID, INT, MONTH, PERCENT, Column, Table, wan
+from registry.summaries.services import PRODUCTION_IMPLAUSIBLE
 
 RETURN_STATES = {"in": _l("In"), "missing": _l("Missing"), "not_due": _l("Not yet due"),
                  "not_required": _l("Not required")}
 EXCEPTION_KINDS = {"cap_breach": _l("Cap breached"), "cap_warning": _l("Cap warning"),
                    "operating_above_approved": _l("Operating above approved capacity"),
+                   "production_implausible": _l("Implausible production"),
                    "missing_return": _l("Monthly return missing")}
 SECTIONS = {"totals": _l("National totals"), "smelters": _l("Smelters"), "enterprises": _l("Enterprises"),
             "caps": _l("Caps")}
@@ -147,6 +149,11 @@ def exception_text(item: dict[str, Any], month: str) -> str:
         elif item["kind"] == "operating_above_approved":
             message = ABOVE_APPROVED(smelter=item["smelter_name"], reported_tpa=item["reported_operating_tpa"],
                                      excess_tpa=item["excess_tpa"], approved_tpa=item["approved_operating_tpa"])
+        elif item["kind"] == "production_implausible":
+            message = PRODUCTION_IMPLAUSIBLE(
+                smelter=item["smelter_name"], production_t=item["production_t"],
+                reported_operating_tpa=item["reported_operating_tpa"], built_tpa=item["built_tpa"],
+                max_from_operating_t=item["max_from_operating_t"], max_from_built_t=item["max_from_built_t"])
         else:
             message = RETURN_MISSING(smelter=item["smelter_name"], month=month)
     except KeyError:  # a summary frozen before the figures were kept: the label says enough

@@ -87,9 +87,16 @@ class ProvinceRowOut(TotalsOut):
 
 
 class ExceptionOut(Schema):
-    """Cap exceptions carry the cap's figures; smelter exceptions the smelter's."""
+    """Cap exceptions carry the cap's figures; smelter exceptions the smelter's.
 
-    kind = Str(metadata={"enum": ["cap_breach", "cap_warning", "operating_above_approved", "missing_return"]})
+    ``production_implausible``: a return's production above its reported
+    operating capacity x days in the month / 365 by more than 5 %, or above
+    its approved built capacity at the month's end x days / 365 (domain.md).
+    One per smelter and month (kind and smelter_id identify it in amendments).
+    """
+
+    kind = Str(metadata={"enum": ["cap_breach", "cap_warning", "operating_above_approved",
+                                  "production_implausible", "missing_return"]})
     cap_id = Int()
     cap_name = Str()
     usage_tpa = Int(allow_none=True)
@@ -102,6 +109,15 @@ class ExceptionOut(Schema):
     excess_tpa = Int(metadata={"description": "How far above its limit, as everywhere excess_tpa is: reported above "
                                               "approved operating capacity (a row's deviation_tpa is the signed "
                                               "difference, so equal here)."})
+    production_t = Int(metadata={"description": "production_implausible: the tonnes the return reports."})
+    built_tpa = Int(metadata={"description": "production_implausible: the approved built position at the "
+                                             "month's end."})
+    max_from_operating_t = Int(metadata={
+        "description": "production_implausible: the most tonnes the reported operating capacity gives in the "
+                       "month with the 5 % tolerance (operating x days x 105 / 36,500, rounded down)."})
+    max_from_built_t = Int(metadata={
+        "description": "production_implausible: the most tonnes the built capacity gives in the month "
+                       "(built x days / 365, rounded down). Either bound exceeded makes the exception."})
     detail = Str(allow_none=True, metadata={"description": "The exception in English, with its figures."})
 
 

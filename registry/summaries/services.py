@@ -11,6 +11,7 @@ the number of smelters, not the length of the ledger.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
@@ -23,6 +24,7 @@ from registry.capacity.usage import OK, Scope, status_for
 from registry.caps.models import BUILT, ENTERPRISE, NATIONAL, OPERATING, PROVINCE, Cap
 from registry.extensions import db
 from registry.members.models import Enterprise, Smelter
+from registry.messages import Template
 from registry.returns.models import MonthlyReturn, due_date
 from registry.returns.services import is_overdue, latest_revisions
 
@@ -30,6 +32,13 @@ RETURN_IN, RETURN_MISSING, RETURN_NOT_DUE, RETURN_NOT_REQUIRED = "in", "missing"
 CAPACITY_FIELDS = ("built_tpa", "operating_tpa", "idle_tpa", "additions_tpa", "reductions_tpa",
                    "pending_additions_tpa")
 REPORTED_FIELDS = ("reported_operating_tpa", "production_t")
+PRODUCTION_TOLERANCE_PERCENT = 5  # domain.md, "Production plausibility": above operating capacity by more than 5 %
+
+PRODUCTION_IMPLAUSIBLE = Template(
+    "summary_production_implausible",
+    "%(smelter)s reports %(production_t)s produced in the month: its reported operating capacity of "
+    "%(reported_operating_tpa)s allows at most %(max_from_operating_t)s (5 %% tolerance included) and its "
+    "built capacity of %(built_tpa)s at most %(max_from_built_t)s.")
 
 
 def _ledger(month: str) -> sa.Subquery:
@@ -171,8 +180,47 @@ def _cap_rows(month: str, rows: list[sa.Row]) -> list[dict[str, Any]]:
     return out
 
 
-def _exceptions(caps: list[dict], smelters: list[dict]) -> list[dict[str, Any]]:
-    """Cap warnings and breaches, smelters operating above approval, overdue returns."""
+def days_in(month: str) -> int:
+    """The number of days of ``month`` (YYYY-MM): 29 in February 2016."""
+    return calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
+
+
+def plausible_production(month: str, operating_tpa: int, built_tpa: int) -> tuple[int, int]:
+    """The most tonnes a month's return may report: (from its operating capacity, from built capacity).
+
+    domain.md: production above operating capacity x days / 365 by more than
+    5 %, or above built capacity x days / 365 by any amount, is implausible.
+    Whole tonnes, rounded down, in integers: a production of ``p`` tonnes is
+    above the bound exactly when it is above the bound's floor.
+    """
+    days = days_in(month)
+    return (operating_tpa * days * (100 + PRODUCTION_TOLERANCE_PERCENT) // (365 * 100),
+            built_tpa * days // 365)
+
+
+def _production_implausible(row: dict[str, Any], month: str) -> dict[str, Any] | None:
+    """The exception of a return whose production its capacity cannot give, else None.
+
+    The operating figure is the return's own (what the smelter says ran: the
+    return must agree with itself, whatever was approved; reporting more than
+    approved is ``operating_above_approved``); the built figure is the approved
+    built position at the month's end, which no smelter can outproduce.
+    """
+    if row["return"] != RETURN_IN:
+        return None
+    production, reported, built = row["production_t"], row["reported_operating_tpa"], row["built_tpa"]
+    from_operating, from_built = plausible_production(month, reported, built)
+    if production <= from_operating and production <= from_built:
+        return None
+    figures = {"production_t": production, "reported_operating_tpa": reported, "built_tpa": built,
+               "max_from_operating_t": from_operating, "max_from_built_t": from_built}
+    return {"kind": "production_implausible", "smelter_id": row["smelter_id"], "smelter_name": row["name"],
+            "enterprise_id": row["enterprise_id"], **figures,
+            "detail": str(PRODUCTION_IMPLAUSIBLE(smelter=row["name"], **figures))}
+
+
+def _exceptions(caps: list[dict], smelters: list[dict], month: str) -> list[dict[str, Any]]:
+    """Cap warnings and breaches, smelters operating above approval, implausible production, overdue returns."""
     found: list[dict[str, Any]] = []
     for cap in caps:
         if cap["status"] != OK:
@@ -192,6 +240,10 @@ def _exceptions(caps: list[dict], smelters: list[dict]) -> list[dict[str, Any]]:
                 "detail": f"{row['name']} reports {row['reported_operating_tpa']:,} t/a operating, "
                           f"{row['deviation_tpa']:,} t/a above its approved {row['operating_tpa']:,} t/a.",
             })
+    for row in smelters:
+        implausible = _production_implausible(row, month)
+        if implausible is not None:
+            found.append(implausible)
     for row in smelters:
         if row["return"] == RETURN_MISSING:
             found.append({
@@ -237,7 +289,7 @@ def build_summary(month: str, today: dt.date | None = None) -> dict[str, Any]:
             "meets_target": approved is not None and approved >= target,
         },
         "caps": caps,
-        "exceptions": _exceptions(caps, smelters),
+        "exceptions": _exceptions(caps, smelters, month),
         "enterprises": sorted(enterprises.values(), key=lambda e: e["enterprise_id"]),
         "provinces": sorted(provinces.values(), key=lambda p: p["province"]),
         "smelters": smelters,
