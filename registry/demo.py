@@ -13,6 +13,7 @@ from calendar import monthrange
 
 import sqlalchemy as sa
 
+from registry.audit.services import record
 from registry.auth.models import User
 from registry.auth.services import create_user
 from registry.capacity.positions import positions_by_month
@@ -22,6 +23,7 @@ from registry.extensions import db
 from registry.filings import workflow
 from registry.filings.services import create_filing
 from registry.members.services import create_enterprise, create_smelter
+from registry.problems import RuleBroken
 from registry.reference.uscc import make_uscc
 from registry.replacement.models import FilingReplacement, Indicator
 from registry.replacement.services import transfer, update_indicator
@@ -48,7 +50,7 @@ SMELTERS = (
     (1, "三门峡铝电厂", "41", 600_000, 420_000, 500, "captive_coal"),
     (1, "洛阳新区铝厂", "41", 300_000, 300_000, 400, "grid"),
     (2, "滨州一期电解铝厂", "37", 1_200_000, 1_100_000, 500, "captive_coal"),
-    (2, "滨州二期电解铝厂", "37", 900_000, 900_000, 600, "captive_coal"),
+    (2, "滨州二期电解铝厂", "37", 900_000, 900_000, 400, "captive_coal"),  # 600 kA cells came only in 2017-18
     (3, "昌吉电解铝厂", "65", 800_000, 650_000, 500, "captive_coal"),
     (3, "石河子电解铝厂", "65", 600_000, 600_000, 400, "captive_coal"),
     (4, "准东五彩湾铝厂", "65", 1_000_000, 850_000, 500, "captive_coal"),
@@ -69,42 +71,46 @@ BASELINE_MONTH = "2016-01"
 # (smelter index, kind, t/a, effective month, final status, note); approved closures go
 # first, since they create the replacement indicators that transfers and new capacity use.
 FILINGS = (
-    (5, "closure", 180_000, "2016-10", "approved", "Retire the 1990s 180 kA series (dismantled)."),
-    (3, "closure", 60_000, "2016-10", "approved", "Retire the test cells; indicator to be sold."),
-    (0, "restart", 100_000, "2016-11", "approved", "Restart potline 2 as prices recover."),
-    (1, "restart", 120_000, "2016-11", "approved", "Restart of idled cells."),
-    (2, "restart", 150_000, "2016-11", "submitted", "Restart of line 3."),
-    (4, "new_capacity", 300_000, "2016-12", "submitted", "New 600 kA line, replacement plan attached.", True),
-    (6, "restart", 150_000, "2016-11", "approved", "Restart after power contract renewal."),
-    (8, "restart", 150_000, "2016-12", "returned", "Restart of series 2."),
-    (9, "restart", 200_000, "2017-01", "draft", "Planned restart, awaiting board approval."),
-    (10, "new_capacity", 200_000, "2017-03", "rejected", "Expansion without replacement indicators."),
-    (11, "curtailment", 100_000, "2017-01", "approved", "Winter curtailment (heating season)."),
-    (12, "restart", 150_000, "2017-02", "submitted", "Hydro season restart."),
-    (13, "closure", 120_000, "2016-12", "approved", "Retire old 160 kA cells."),
-    (15, "restart", 100_000, "2016-12", "withdrawn", "Restart postponed."),
-    (16, "curtailment", 80_000, "2016-12", "approved", "Curtailment for power tariff."),
-    (17, "closure", 60_000, "2017-02", "submitted", "Closure of the old series."),
-    (18, "restart", 140_000, "2016-11", "approved", "Restart of idled capacity."),
-    (19, "new_capacity", 250_000, "2017-06", "draft", "Second phase, 500 kA cells."),
-    (5, "curtailment", 150_000, "2017-01", "submitted", "Maintenance curtailment."),
-    (3, "closure", 50_000, "2017-04", "returned", "Retire test cells."),
-    (19, "curtailment", 500_000, "2017-02", "awaiting", "Line 1 idled while the captive plant is rebuilt."),
-    (10, "new_capacity", 60_000, "2017-03", "submitted", "Potline extension with the bought Henan indicator.", True),
+    (5, "closure", 180_000, "2016-10", "approved", "关停上世纪九十年代的 180 kA 系列（已拆除）。"),
+    (3, "closure", 60_000, "2016-10", "approved", "关停试验槽，置换指标拟出售。"),
+    (0, "restart", 100_000, "2016-11", "approved", "铝价回升，二号系列复产。"),
+    (1, "restart", 120_000, "2016-11", "approved", "闲置电解槽复产。"),
+    (2, "restart", 150_000, "2016-11", "submitted", "三号系列复产。"),
+    (4, "new_capacity", 180_000, "2016-12", "submitted", "新建 500 kA 系列，附产能置换方案。", True),
+    (6, "restart", 150_000, "2016-11", "approved", "电力合同续签后复产。"),
+    (8, "restart", 150_000, "2016-12", "returned", "二系列复产。"),
+    (9, "restart", 200_000, "2017-01", "draft", "计划复产，待董事会批准。"),
+    (10, "new_capacity", 200_000, "2017-03", "rejected", "扩建，未附产能置换指标。"),
+    (11, "curtailment", 100_000, "2017-01", "approved", "采暖季减产。"),
+    (12, "restart", 150_000, "2017-02", "submitted", "丰水期复产。"),
+    (13, "closure", 120_000, "2016-12", "approved", "关停老旧 160 kA 电解槽。"),
+    (15, "restart", 100_000, "2016-12", "withdrawn", "复产推迟。"),
+    (16, "curtailment", 80_000, "2016-12", "approved", "因电价上调减产。"),
+    (17, "closure", 60_000, "2017-02", "submitted", "关停老系列。"),
+    (18, "restart", 140_000, "2016-11", "approved", "闲置产能复产。"),
+    (19, "new_capacity", 250_000, "2017-06", "draft", "二期工程，500 kA 电解槽。"),
+    (5, "curtailment", 150_000, "2017-01", "submitted", "检修减产。"),
+    (3, "closure", 50_000, "2017-04", "returned", "关停试验槽。"),
+    (19, "curtailment", 500_000, "2017-02", "awaiting", "自备电厂改造期间一系列停槽。"),
+    (10, "new_capacity", 60_000, "2017-03", "submitted", "使用购入的河南指标扩建电解系列。", True),
+    (11, "restart", 100_000, "2016-11", "approved", "铝价回升，闲置电解槽复产。"),
+    (17, "restart", 180_000, "2016-12", "refused", "12月复产：电价谈妥。"),
 )
 PROVEN_PLAN = 5  # index in FILINGS: the Binzhou line goes through notice, objection, re-notice and announcement
+# The story of the demo (``make run`` sets REGISTRY_TODAY=2016-12-15 and a surge threshold scaled to its
+# 13 Mt/a industry): restarts surge in November 2016; the CNIA's self-discipline cap of 2 December holds
+# each month's additions to 150,000 t/a, and the December restart at Zunyi is refused by it.
 EXPIRED_BUYER = 5  # enterprise index whose bought indicator expired before its new capacity was decided
 
 # Plans changed after approval: (index in FILINGS of the approved original, amendment fields, note)
 AMENDMENTS = (
-    (6, {"effective_month": "2017-03"}, "Power contract renewal slipped to spring: restart postponed."),
-    (14, {"cancel": True}, "Tariff agreed with the grid: the curtailment is not needed."),
+    (6, {"effective_month": "2017-03"}, "电力合同续签推迟到春季：复产延后。"),
+    (14, {"cancel": True}, "与电网谈妥电价：不再减产。"),
 )
 
 # Indicator trades recorded by the association: (origin smelter index, buyer enterprise index, t/a, note)
 TRANSFERS = (
-    (13, 2, 120_000, "Indicator trade, Yunnan to Shandong (MIIT 2018 No. 12)."),
-    (3, 5, 60_000, "Henan indicators sold to an Inner Mongolia buyer."),
+    (3, 5, 60_000, "河南电解铝企业将置换指标出售给内蒙古企业。"),
 )
 
 DEMO_USERS = (
@@ -116,17 +122,19 @@ DEMO_USERS = (
     ("filer@lubei.example", "cathode-demo-2016", "filer", 2),
 )
 FILER_OF = {0: "filer@zhongyuan.example", 2: "filer@lubei.example"}
+USER_NAMES = {"admin": "协会管理员", "reviewer": "王审核", "auditor": "赵审计", "filer": "企业填报人",
+              "filer@zhongyuan.example": "李填报（中原铝业）", "filer@lubei.example": "张填报（鲁北铝电）"}
 
 CAPS = (
-    dict(name="全国电解铝建成产能上限 National built capacity ceiling", scope="national",
+    dict(name="全国电解铝建成产能上限", scope="national",
          basis="built_capacity", limit_tpa=16_000_000, period_from="2016-01", period_to="2020-12",
-         source="State Council Doc. No. 41 (2013); illustrative share of the 45 Mt ceiling"),
-    dict(name="全国月度新增与复产 National monthly additions", scope="national",
-         basis="monthly_additions", limit_tpa=600_000, period_from="2016-12", period_to="2017-12",
-         source="CNIA self-discipline, 2016-12-02"),
-    dict(name="新疆运行产能 Xinjiang operating capacity", scope="province", scope_ref="65",
+         source="国发〔2013〕41号；按4500万吨/年上限折算的示意份额"),
+    dict(name="行业自律：月度新增与复产", scope="national",
+         basis="monthly_additions", limit_tpa=150_000, period_from="2016-12", period_to="2017-12",
+         source="中国有色金属工业协会电解铝行业自律倡议，2016年12月2日（示意）"),
+    dict(name="新疆运行产能", scope="province", scope_ref="65",
          basis="operating_capacity", limit_tpa=2_600_000, period_from="2016-01", period_to="2018-12",
-         source="Xinjiang capacity control plan (illustrative)"),
+         source="新疆电解铝产能控制方案（示意）"),
 )
 
 
@@ -134,7 +142,7 @@ def load_demo() -> bool:
     """Load the demo data set; False when it is already there."""
     if db.session.scalar(sa.select(User.id).where(User.email == DEMO_USERS[0][0])):
         return False
-    admin = create_user(DEMO_USERS[0][0], "admin", DEMO_USERS[0][1], name="Demo Admin")
+    admin = create_user(DEMO_USERS[0][0], "admin", DEMO_USERS[0][1], name=USER_NAMES["admin"])
     enterprises = [
         create_enterprise({"uscc": make_uscc(code), "name": name, "name_en": name_en,
                            "province": province, "active": True}, admin)
@@ -144,7 +152,7 @@ def load_demo() -> bool:
     for email, password, role, index in DEMO_USERS[1:]:
         enterprise = enterprises[index] if index is not None else None
         users[email] = create_user(email, role, password, enterprise=enterprise,
-                                   name=f"Demo {role.title()}")
+                                   name=USER_NAMES.get(email, USER_NAMES[role]))
     smelters = [
         create_smelter({"enterprise_id": enterprises[e].id, "name": name, "province": province,
                         "baseline_month": BASELINE_MONTH, "baseline_built_tpa": built,
@@ -175,12 +183,14 @@ def load_demo() -> bool:
             continue
         workflow.transition(filing.id, "submit", filer)
         if status in ("approved", "awaiting"):  # awaiting: the first of four eyes only
-            workflow.transition(filing.id, "approve", reviewer, "Within the agreed caps.")
+            workflow.transition(filing.id, "approve", reviewer, "符合总量控制要求。")
         elif status == "rejected":
             workflow.transition(filing.id, "reject", reviewer,
-                                "New capacity needs replacement indicators (MIIT 2015 No. 127).")
+                                "新增产能须提供产能置换指标（工信部产业〔2015〕127号）。")
         elif status == "returned":
-            workflow.transition(filing.id, "return", reviewer, "Please attach the dismantling plan.")
+            workflow.transition(filing.id, "return", reviewer, "请补充拆除方案。")
+        elif status == "refused":
+            _refuse(filing, reviewer)
         originals[FILINGS.index((index, kind, capacity, month, status, note, *covered))] = filing
     _prove(originals[PROVEN_PLAN], enterprises, users, reviewer)
     for position, change, note in AMENDMENTS:
@@ -188,9 +198,21 @@ def load_demo() -> bool:
         filer = _filer_for(original.smelter.enterprise_id, enterprises, users)
         amendment = create_filing({"amends_id": original.id, **change, "notes": note}, filer)
         workflow.transition(amendment.id, "submit", filer)
-        workflow.transition(amendment.id, "approve", reviewer, "The amended plan fits the caps.")
+        workflow.transition(amendment.id, "approve", reviewer, "修订后的计划符合总量控制要求。")
     _file_returns(smelters, enterprises, users)
     return True
+
+
+def _refuse(filing, reviewer) -> None:
+    """An approval the rules refuse, as a reviewer meets it: nothing changes but the refusal in the history."""
+    trial = db.session.begin_nested()
+    try:
+        workflow.transition(filing.id, "approve", reviewer, "拟批准。")
+    except RuleBroken as refusal:
+        trial.rollback()
+        record(**refusal.audit)
+        return
+    raise AssertionError(f"the demo expects filing #{filing.id} to be refused")
 
 
 def _prove(plan, enterprises, users, reviewer) -> None:
@@ -219,13 +241,23 @@ def _prove(plan, enterprises, users, reviewer) -> None:
                               "source_document": "豫发改工业〔2009〕1088号"}, reviewer)
 
 
-RETURN_MONTHS = ("2016-10", "2016-11", "2016-12")
+RETURN_MONTHS = ("2016-01", "2016-11")  # from the baseline through the last month closed on the demo's 2016-12-15
 RUNS_ABOVE_APPROVED = {9: 50_000}  # smelter index: t/a run above its approved operating capacity
-MISSING_RETURNS = {(19, "2016-12")}  # (smelter index, month) never reported
+PRODUCES_ABOVE = {15: 130}  # smelter index: production as a percentage of what its capacity can make
+MISSING_RETURNS = {(19, "2016-11")}  # (smelter index, month) never reported
+LATE_RETURNS = {(7, "2016-11")}  # filed on the 14th, after the 10th it was due
+
+
+def _filed_on(month: str, late: bool) -> dt.datetime:
+    """When a demo return was filed: the 5th of the next month, 10:00 Beijing, or the 14th when late."""
+    year, number = int(month[:4]), int(month[5:]) + 1
+    year, number = (year + 1, 1) if number == 13 else (year, number)
+    return dt.datetime(year, number, 14 if late else 5, 2, 0, tzinfo=dt.UTC)
 
 
 def _file_returns(smelters, enterprises, users) -> None:
-    """Monthly returns for the last three demo months: mostly as approved, one over, one missing."""
+    """Returns through the last closed month: mostly as approved, one late, one above its position, one whose
+    production its capacity cannot make, one missing."""
     for index, smelter in enumerate(smelters):
         filer = _filer_for(smelter.enterprise_id, enterprises, users)
         for position in positions_by_month(smelter, RETURN_MONTHS[0], RETURN_MONTHS[-1]):
@@ -233,13 +265,16 @@ def _file_returns(smelters, enterprises, users) -> None:
                 continue
             operating = position.operating_tpa + RUNS_ABOVE_APPROVED.get(index, 0)
             days = monthrange(int(position.month[:4]), int(position.month[5:]))[1]
-            production = operating * days * 97 // (365 * 100)  # about 97 % of nameplate output
-            file_return({"smelter_id": smelter.id, "month": position.month, "operating_tpa": operating,
-                         "production_t": production}, filer)
+            share = PRODUCES_ABOVE.get(index, 97) if position.month == RETURN_MONTHS[-1] else 97
+            production = operating * days * share // (365 * 100)  # about 97 % of nameplate output
+            filed = file_return({"smelter_id": smelter.id, "month": position.month, "operating_tpa": operating,
+                                 "production_t": production}, filer)
+            filed.submitted_at = _filed_on(position.month, (index, position.month) in LATE_RETURNS)
     # A clerk corrects a figure: the second revision supersedes the first, both stay readable.
     first = smelters[0]
-    file_return({"smelter_id": first.id, "month": "2016-11", "operating_tpa": 400_000,
-                 "production_t": 31_500}, _filer_for(first.enterprise_id, enterprises, users))
+    corrected = file_return({"smelter_id": first.id, "month": "2016-11", "operating_tpa": 400_000,
+                             "production_t": 31_500}, _filer_for(first.enterprise_id, enterprises, users))
+    corrected.submitted_at = _filed_on("2016-11", False) + dt.timedelta(days=2)
 
 
 def _record_transfers(smelters, enterprises, reviewer) -> None:
@@ -271,5 +306,5 @@ def _filer_for(enterprise_id: int, enterprises, users) -> User:
     email = f"filer{index + 1}@members.example"
     if email not in users:
         users[email] = create_user(email, "filer", secrets.token_urlsafe(16),
-                                   enterprise=enterprises[index], name="Demo filer")
+                                   enterprise=enterprises[index], name=USER_NAMES["filer"])
     return users[email]

@@ -69,3 +69,10 @@ def test_percentages_are_written_as_the_locale_writes_them(client, world):
     sign_in(client, world.filer_a)
     page = text(client.get("/smelters", headers={"Accept-Language": "en"}))
     assert "60%" in page and "60 %" not in page
+
+
+def test_the_public_chart_names_the_unit_its_values_are_in(client, world):
+    svg = text(client.get("/public/2016-11/pipeline.svg", headers={"Accept-Language": "zh-CN"}))
+    assert "万吨/年" in svg and "2016年11月" in svg
+    svg = text(client.get("/public/2016-11/pipeline.svg", headers={"Accept-Language": "en"}))
+    assert "(t/a)" in svg and "Nov 2016" in svg

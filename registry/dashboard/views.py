@@ -7,6 +7,7 @@ from flask import render_template
 from flask_login import current_user
 
 from registry import months
+from registry.audit.models import AuditEvent
 from registry.capacity.positions import positions_at
 from registry.capacity.usage import STATUS_ORDER, usage_report
 from registry.caps.services import caps_for, surge_status
@@ -35,6 +36,17 @@ def cap_overview(user) -> list[dict]:
     return overview
 
 
+REFUSALS_SHOWN = 5
+
+
+def latest_refusals() -> list[tuple[AuditEvent, Filing]]:
+    """The latest approvals the rules refused, newest first, with their filings: what staff should see at once."""
+    return list(db.session.execute(
+        sa.select(AuditEvent, Filing).join(Filing, Filing.id == AuditEvent.entity_id)
+        .where(AuditEvent.entity_type == "filing", AuditEvent.action == "approve_refused")
+        .order_by(AuditEvent.id.desc()).limit(REFUSALS_SHOWN)).all())
+
+
 @bp.route("/")
 def index():
     """A filer: its smelters, their positions and its open filings. Staff: queue, caps, surge."""
@@ -46,7 +58,9 @@ def index():
             sa.select(sa.func.min(Filing.submitted_at)).where(Filing.status.in_(IN_REVIEW)))
         tasks = tasks_for(current_user) if current_user.role in (REVIEWER, ADMIN) else None  # auditors review nothing
         return render_template("dashboard_staff.html", queue_size=queue_size, oldest=oldest,
-                               caps=cap_overview(current_user), surge=surge_status(this_month), tasks=tasks)
+                               caps=cap_overview(current_user), surge=surge_status(this_month),
+                               last_surge=surge_status(months.add(this_month, -1)), tasks=tasks,
+                               refusals=latest_refusals())
     smelters = list(db.session.scalars(smelters_for(current_user)))
     positions = positions_at(smelters, this_month)
     open_filings = list(db.session.scalars(

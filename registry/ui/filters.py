@@ -18,6 +18,7 @@ bp.add_app_template_filter(formatting.when, "when")
 bp.add_app_template_filter(formatting.day, "day")
 bp.add_app_template_filter(formatting.tonnage, "tonnage")  # plain text with its unit, inside a sentence
 bp.add_app_template_filter(formatting.quantity, "qty")  # under a header that names the unit
+bp.add_app_template_filter(formatting.tonnes, "tonnes")  # tonnes produced with the unit, inside a sentence
 bp.add_app_template_filter(formatting.province, "province")
 bp.add_app_template_filter(formatting.percent, "pct")
 bp.add_app_template_filter(formatting.ratio, "ratio")

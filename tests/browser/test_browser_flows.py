@@ -72,7 +72,7 @@ def test_filer_corrects_a_bad_value_then_submits(page):
 
 def test_reviewer_approves_from_the_queue(page):
     sign_in(page, "filer")
-    _new_filing(page, "焦作电解铝厂", "Restart", "60000", "2017-03")
+    _new_filing(page, "焦作电解铝厂", "Restart", "60000", "2017-08")
     page.get_by_role("button", name="Submit").click()
     filing_id = re.search(r"/filings/(\d+)", page.url).group(1)
     page.get_by_role("button", name="Sign out").click()
@@ -82,7 +82,7 @@ def test_reviewer_approves_from_the_queue(page):
     page.get_by_role("link", name="Review queue").click()
     card = page.locator(f"#filing-{filing_id}")
     expect(card).to_contain_text("焦作电解铝厂")
-    expect(card.locator("table.preview")).to_contain_text("National monthly additions")
+    expect(card.locator("table.preview")).to_contain_text("行业自律：月度新增与复产")
     card.locator("details.queue-more > summary").click()  # the preview and the buttons are folded
     card.get_by_role("button", name="Approve").click()
     expect(page).to_have_url(re.compile(r"/review$"))
@@ -103,16 +103,16 @@ def test_refused_approval_shows_the_rule_and_figures(page):
     sign_in(page, "reviewer")
     page.goto("/review")
     card = page.locator(f"#filing-{filing_id}")
-    expect(card.locator("tr.refused")).to_contain_text("Would be refused: 100,000 t/a over")
+    expect(card.locator("tr.refused")).to_contain_text("Would be refused: 550,000 t/a over")
     card.locator("details.queue-more > summary").click()
     card.get_by_role("button", name="Approve").click()
     refusal = page.locator(".refusal")
     expect(refusal).to_contain_text("Approval refused: Cap exceeded")
-    expect(refusal).to_contain_text("全国月度新增与复产 National monthly additions")
+    expect(refusal).to_contain_text("行业自律：月度新增与复产")
     expect(refusal).to_contain_text("May 2017")
     expect(refusal.locator(".fig-resulting_tpa")).to_contain_text("700,000")
-    expect(refusal.locator(".fig-limit_tpa")).to_contain_text("600,000")
-    expect(refusal.locator(".fig-excess_tpa")).to_contain_text("100,000")
+    expect(refusal.locator(".fig-limit_tpa")).to_contain_text("150,000")
+    expect(refusal.locator(".fig-excess_tpa")).to_contain_text("550,000")
     # Nothing changed, and the refusal is in the history.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Submitted")
     expect(page.locator(".timeline")).to_contain_text("Approval refused")

@@ -48,7 +48,7 @@ def test_the_page_in_english(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"public figures · Nov 2016"))
     expect(page.get_by_role("heading", name="National totals")).to_be_visible()
     expect(page.get_by_role("heading", name="National caps")).to_be_visible()
-    expect(page.get_by_role("rowheader", name=re.compile("National built capacity ceiling"))).to_be_visible()
+    expect(page.get_by_role("rowheader", name=re.compile("全国电解铝建成产能上限"))).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("The pipeline"))).to_be_visible()
     expect(page.get_by_role("rowheader", name=re.compile("All provinces"))).to_be_visible()  # each has 1 or 2 members
     expect(page.locator(".row-withheld").first).to_be_visible()  # the demo's provinces have one or two members

@@ -90,9 +90,9 @@ def test_a_filer_files_corrects_and_sees_the_late_flag_in_chinese(page):
 
 
 def test_staff_see_who_filed_and_who_is_missing(page):
-    """December 2016 in the demo: every smelter filed but one (its return is long overdue)."""
+    """November 2016 in the demo: every smelter filed but one (its return is long overdue)."""
     sign_in(page, "reviewer", "中文")
-    page.goto("/returns?month=2016-12")
+    page.goto("/returns?month=2016-11")
     expect(page.locator("#count-missing")).to_have_text("1")
     expect(page.locator("tbody .badge-missing")).to_have_count(1)
     filed = int(page.locator("#count-filed").inner_text().replace(",", ""))
