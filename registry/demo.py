@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from calendar import monthrange
 
 import sqlalchemy as sa
 
+from registry import months
 from registry.audit.services import record
 from registry.auth.models import User
 from registry.auth.services import create_user
@@ -212,7 +212,7 @@ def _refuse(filing, reviewer) -> None:
         trial.rollback()
         record(**refusal.audit)
         return
-    raise AssertionError(f"the demo expects filing #{filing.id} to be refused")
+    raise AssertionError("the demo's December restart should have been refused by the self-discipline cap")
 
 
 def _prove(plan, enterprises, users, reviewer) -> None:
@@ -250,9 +250,8 @@ LATE_RETURNS = {(7, "2016-11")}  # filed on the 14th, after the 10th it was due
 
 def _filed_on(month: str, late: bool) -> dt.datetime:
     """When a demo return was filed: the 5th of the next month, 10:00 Beijing, or the 14th when late."""
-    year, number = int(month[:4]), int(month[5:]) + 1
-    year, number = (year + 1, 1) if number == 13 else (year, number)
-    return dt.datetime(year, number, 14 if late else 5, 2, 0, tzinfo=dt.UTC)
+    following = months.first_day(months.add(month, 1))
+    return dt.datetime(following.year, following.month, 14 if late else 5, 2, 0, tzinfo=dt.UTC)
 
 
 def _file_returns(smelters, enterprises, users) -> None:
@@ -264,7 +263,7 @@ def _file_returns(smelters, enterprises, users) -> None:
             if (index, position.month) in MISSING_RETURNS:
                 continue
             operating = position.operating_tpa + RUNS_ABOVE_APPROVED.get(index, 0)
-            days = monthrange(int(position.month[:4]), int(position.month[5:]))[1]
+            days = months.days_in(position.month)
             share = PRODUCES_ABOVE.get(index, 97) if position.month == RETURN_MONTHS[-1] else 97
             production = operating * days * share // (365 * 100)  # about 97 % of nameplate output
             filed = file_return({"smelter_id": smelter.id, "month": position.month, "operating_tpa": operating,

@@ -66,7 +66,7 @@ def month_label(value: str | None) -> str:
     """``2016-11`` as 2016年11月 or Nov 2016 (Babel's yMMM skeleton)."""
     if not value or not months.is_month(value):
         return value or "–"
-    return format_skeleton("yMMM", dt.date(int(value[:4]), int(value[5:7]), 1), locale=get_locale())
+    return format_skeleton("yMMM", months.first_day(value), locale=get_locale())
 
 
 def day(value: dt.date | None) -> str:

@@ -3,6 +3,7 @@ so the database can filter and group on them without date functions."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -72,3 +73,13 @@ def of(day: dt.date | dt.datetime) -> str:
 def current() -> str:
     """This month: the registry's today (Beijing, or ``REGISTRY_TODAY``)."""
     return of(today())
+
+
+def first_day(month: str) -> dt.date:
+    """``2016-11`` as its first day (what Excel stores for a month; when a plan takes effect)."""
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
+
+
+def days_in(month: str) -> int:
+    """The number of days of ``month``: 29 in February 2016."""
+    return calendar.monthrange(int(month[:4]), int(month[5:7]))[1]

@@ -46,9 +46,14 @@ def enterprise_scope(user) -> int | None:
 
 
 def get_visible(user, model, object_id: int, missing: Template = NOT_FOUND,
-                enterprise_of: Callable = attrgetter("enterprise_id")):
-    """The ``model`` row with this id if ``user`` may see it, else 404 saying ``missing``."""
-    obj = db.session.get(model, object_id)
+                enterprise_of: Callable = attrgetter("enterprise_id"), *, for_update: bool = False):
+    """The ``model`` row with this id if ``user`` may see it, else 404 saying ``missing``.
+
+    ``for_update``: this row alone (not those its eager joins read) locked FOR UPDATE and read afresh,
+    for a change that must see the committed row.
+    """
+    obj = (db.session.get(model, object_id, with_for_update={"of": model}, populate_existing=True) if for_update
+           else db.session.get(model, object_id))
     if obj is None:
         raise NotFound(missing())
     ensure_visible(user, enterprise_of(obj), missing)

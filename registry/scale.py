@@ -48,7 +48,7 @@ from registry.messages import Template
 from registry.problems import Conflict
 from registry.reference.uscc import make_uscc
 from registry.replacement.models import FilingReplacement, Indicator, ReplacementRatio
-from registry.replacement.services import DEFAULT_RATIO, required_tpa
+from registry.replacement.ratios import DEFAULT_RATIO, required_tpa
 from registry.returns.models import MonthlyReturn, due_date
 from registry.roles import ADMIN, AUDITOR, FILER, REVIEWER
 

@@ -38,6 +38,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from registry import months
 from registry.clock import BEIJING
 from registry.formatting import is_chinese
 
@@ -93,7 +94,7 @@ def month_date(month: str | None) -> dt.date | None:
     """``2016-11`` as the date Excel stores for that month: its first day."""
     if not month:
         return None
-    return dt.date(int(month[:4]), int(month[5:7]), 1)
+    return months.first_day(month)
 
 
 def beijing(moment: dt.datetime | None) -> dt.datetime | None:

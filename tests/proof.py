@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from registry.auth.models import User
 from registry.clock import today
 from registry.evidence import services
-from registry.evidence.rules import first_day
 from registry.extensions import db
 from registry.filings.models import NEW_CAPACITY, Filing
+from registry.months import first_day
 from registry.replacement.models import FilingReplacement, Indicator
 from registry.roles import ADMIN
 from registry.workdays.services import nth_working_day

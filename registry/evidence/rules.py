@@ -7,11 +7,10 @@ before anyone clicks Approve. Both call the same two functions.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from registry import months
 from registry.evidence.models import Dismantling, Notice
 from registry.extensions import db
 from registry.filings.models import NEW_CAPACITY, Filing
@@ -52,10 +51,6 @@ def announcement_refusal(filing: Filing) -> AnnouncementMissing | None:
     return None if announced else AnnouncementMissing()
 
 
-def first_day(month: str) -> dt.date:
-    return dt.date(int(month[:4]), int(month[5:7]), 1)
-
-
 def dismantling_refusal(filing: Filing) -> DismantlingUnconfirmed | None:
     """The first indicator whose closure is not confirmed dismantled by the first day of the effective month."""
     if not _needs_proof(filing):
@@ -63,7 +58,7 @@ def dismantling_refusal(filing: Filing) -> DismantlingUnconfirmed | None:
     for line in closures_behind(filing):
         if not line["in_time"]:
             return DismantlingUnconfirmed(indicator_id=line["indicator_id"], closure_id=line["closure_id"],
-                                          first_day_on=first_day(filing.effective_month).isoformat(),
+                                          first_day_on=months.first_day(filing.effective_month).isoformat(),
                                           effective_month=filing.effective_month)
     return None
 
@@ -81,7 +76,7 @@ def check_proof(filing: Filing) -> None:
 
 def closures_behind(filing: Filing) -> list[dict]:
     """Each indicator the filing names, its closure and that closure's dismantling, with whether it is in time."""
-    deadline = first_day(filing.effective_month)
+    deadline = months.first_day(filing.effective_month)
     rows = db.session.execute(
         sa.select(Indicator.id, Indicator.origin_filing_id, Dismantling.completed_on, Dismantling.confirmed_at)
         .join(FilingReplacement, FilingReplacement.indicator_id == Indicator.id)

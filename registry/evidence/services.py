@@ -21,7 +21,7 @@ from registry.evidence.models import Dismantling, Notice, Objection
 from registry.extensions import db
 from registry.filings.models import CLOSURE, NEW_CAPACITY, OPEN, REJECTED, WITHDRAWN, Filing
 from registry.messages import Template
-from registry.permissions import ensure_visible, require_role
+from registry.permissions import get_visible, require_role
 from registry.problems import Conflict, Invalid, InvalidInput, NotFound
 from registry.roles import ADMIN, FILER, REVIEWER
 from registry.workdays.services import nth_working_day
@@ -57,19 +57,21 @@ ANNOUNCED, RENOTICE, OBJECTION, RUNNING, ENDED = "announced", "renotice_required
 
 def visible_filing(user, filing_id: int, *, lock: bool = True) -> Filing:
     """The filing ``user`` may see (404 otherwise), locked for the change."""
-    stmt = sa.select(Filing).where(Filing.id == filing_id)
-    if lock:
-        stmt = stmt.with_for_update(of=Filing).execution_options(populate_existing=True)
-    filing = db.session.scalar(stmt)
-    if filing is None:
-        raise NotFound(NO_SUCH_FILING())
-    ensure_visible(user, filing.smelter.enterprise_id, NO_SUCH_FILING)
-    return filing
+    return get_visible(user, Filing, filing_id, NO_SUCH_FILING, enterprise_of=lambda f: f.smelter.enterprise_id,
+                       for_update=lock)
+
+
+def current_notices(filing_ids: list[int]) -> dict[int, Notice]:
+    """Each filing's latest publication, for those that have one (their objections load in one more query)."""
+    if not filing_ids:
+        return {}
+    stmt = sa.select(Notice).where(Notice.filing_id.in_(filing_ids), Notice.replaced_at.is_(None))
+    return {notice.filing_id: notice for notice in db.session.scalars(stmt)}
 
 
 def current_notice(filing_id: int) -> Notice | None:
     """The filing's latest publication, or None before any."""
-    return db.session.scalar(sa.select(Notice).where(Notice.filing_id == filing_id, Notice.replaced_at.is_(None)))
+    return current_notices([filing_id]).get(filing_id)
 
 
 def notice_state(notice: Notice | None) -> str | None:

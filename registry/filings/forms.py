@@ -55,19 +55,7 @@ class AmendmentForm(FlaskForm):
 
 
 class QueueFilterForm(FlaskForm):
-    """The review queue's filters: a GET form, so no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    q = SearchField(_l("Search smelter, enterprise or filing number"))
-    status = SelectField(_l("Stage"), default="")
-    kind = SelectField(_l("Kind"), default="")
-    province = SelectField(_l("Province"), default="")
-
-
-class FilingFilterForm(FlaskForm):
-    """The list's filters: a GET form, nothing changes, so no CSRF token."""
+    """The review queue's filters: a GET form, nothing changes, so no CSRF token."""
 
     class Meta:
         csrf = False
@@ -75,11 +63,17 @@ class FilingFilterForm(FlaskForm):
     # default="": a link that sets only some filters (/filings?status=submitted) leaves the others
     # at "any" instead of failing their choices and dropping every filter.
     q = SearchField(_l("Search smelter, enterprise or filing number"))
-    status = SelectField(_l("Status"), default="")
+    status = SelectField(_l("Stage"), default="")
     kind = SelectField(_l("Kind"), default="")
+    province = SelectField(_l("Province"), default="")
+
+
+class FilingFilterForm(QueueFilterForm):
+    """The filings list's filters: the queue's, any status, and smelter, enterprise and months."""
+
+    status = SelectField(_l("Status"), default="")
     smelter_id = SelectField(_l("Smelter"), coerce=optional_int)
     enterprise_id = SelectField(_l("Enterprise"), coerce=optional_int)
-    province = SelectField(_l("Province"), default="")
     effective_from = month_field(_l("Effective from"))
     effective_to = month_field(_l("Effective to"))
 

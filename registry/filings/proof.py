@@ -8,6 +8,7 @@ the filing page.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, url_for
@@ -25,28 +26,33 @@ from registry.ui.forms import ActionForm
 from registry.ui.pages import bp
 
 
-def _run(step: str, filing_id: int, data: dict[str, Any], objection_id: int | None) -> None:
-    actor = current_user
-    {
-        "notice": lambda: services.publish_notice(filing_id, data, actor),
-        "objection": lambda: services.raise_objection(filing_id, data["note"], actor),
-        "resolve": lambda: services.resolve_objection(filing_id, objection_id, data["upheld"], data["note"], actor),
-        "announcement": lambda: services.announce(filing_id, data["announced_on"], data["document_no"], actor),
-        "dismantling": lambda: services.record_dismantling(filing_id, data["completed_on"], data["evidence"], actor),
-        "confirm": lambda: services.confirm_dismantling(filing_id, actor),
-    }[step]()
+@dataclass(frozen=True)
+class Step:
+    """One step of the proof: its form, the API's schema and fields, the service call, what the page says."""
+
+    form: Callable
+    schema: Any
+    fields: tuple[str, ...]
+    run: Callable[[int, dict[str, Any], int | None, Any], object]  # (filing_id, data, objection_id, actor)
+    done: Callable[[], str]
 
 
-# step -> (form, the API's schema, its fields, what the page says when done)
-STEPS: dict[str, tuple[Callable, Any, tuple[str, ...], Callable[[], str]]] = {
-    "notice": (NoticeForm, NoticeIn(), ("authority", "published_on", "url"), lambda: _("Public notice recorded.")),
-    "objection": (ObjectionForm, ObjectionIn(), ("note",), lambda: _("Objection recorded.")),
-    "resolve": (ResolutionForm, ResolutionIn(), ("upheld", "note"), lambda: _("Objection resolved.")),
-    "announcement": (AnnouncementForm, AnnouncementIn(), ("announced_on", "document_no"),
-                     lambda: _("Announcement recorded.")),
-    "dismantling": (DismantlingForm, DismantlingIn(), ("completed_on", "evidence"),
-                    lambda: _("Dismantling recorded: staff confirm it.")),
-    "confirm": (ActionForm, None, (), lambda: _("Dismantling confirmed.")),
+STEPS = {
+    "notice": Step(NoticeForm, NoticeIn(), ("authority", "published_on", "url"),
+                   lambda f, d, _o, a: services.publish_notice(f, d, a), lambda: _("Public notice recorded.")),
+    "objection": Step(ObjectionForm, ObjectionIn(), ("note",),
+                      lambda f, d, _o, a: services.raise_objection(f, d["note"], a), lambda: _("Objection recorded.")),
+    "resolve": Step(ResolutionForm, ResolutionIn(), ("upheld", "note"),
+                    lambda f, d, o, a: services.resolve_objection(f, o, d["upheld"], d["note"], a),
+                    lambda: _("Objection resolved.")),
+    "announcement": Step(AnnouncementForm, AnnouncementIn(), ("announced_on", "document_no"),
+                         lambda f, d, _o, a: services.announce(f, d["announced_on"], d["document_no"], a),
+                         lambda: _("Announcement recorded.")),
+    "dismantling": Step(DismantlingForm, DismantlingIn(), ("completed_on", "evidence"),
+                        lambda f, d, _o, a: services.record_dismantling(f, d["completed_on"], d["evidence"], a),
+                        lambda: _("Dismantling recorded: staff confirm it.")),
+    "confirm": Step(ActionForm, None, (), lambda f, _d, _o, a: services.confirm_dismantling(f, a),
+                    lambda: _("Dismantling confirmed.")),
 }
 
 
@@ -57,17 +63,18 @@ def filing_proof(filing_id: int, step: str, objection_id: int | None = None):
     if step not in STEPS or (step == "resolve") != (objection_id is not None):
         abort(404)
     get_filing(current_user, filing_id)  # 404 for another member's filing, before anything is read
-    form_class, schema, names, done = STEPS[step]
-    form = form_class()
+    spec = STEPS[step]
+    form = spec.form()
     if submitted(form):
         extra = {"upheld": form.upheld.data == "true"} if step == "resolve" else {}
-        data = load(form, schema, tuple(n for n in names if n not in extra), **extra) if schema else {}
+        fields = tuple(n for n in spec.fields if n not in extra)
+        data = load(form, spec.schema, fields, **extra) if spec.schema else {}
         if data is not None:
             try:
-                _run(step, filing_id, data, objection_id)
+                spec.run(filing_id, data, objection_id, current_user)
             except Problem as problem:
-                show_problem(form, problem, names[0] if names else None)
+                show_problem(form, problem, spec.fields[0] if spec.fields else None)
             else:
-                flash(done(), "success")
+                flash(spec.done(), "success")
                 return redirect(url_for("web.filing_detail", filing_id=filing_id, _anchor="proof"))
     return render_detail(get_filing(current_user, filing_id), status=422, proof_forms={step: form})

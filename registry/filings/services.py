@@ -15,8 +15,8 @@ from registry.extensions import db
 from registry.filings.models import APPROVED, DRAFT, OPEN, RETURNED, Filing, IdempotencyKey
 from registry.members.models import Smelter
 from registry.messages import Template
-from registry.permissions import ensure_visible, enterprise_scope, require_role
-from registry.problems import Conflict, InvalidInput, NotFound
+from registry.permissions import enterprise_scope, get_visible, require_role
+from registry.problems import Conflict, InvalidInput
 from registry.readiness import refusals_for
 from registry.replacement.services import audited_replacements, carried_cover, set_replacements
 from registry.roles import FILER
@@ -91,14 +91,8 @@ def filings_for(user, filters: dict[str, Any] | None = None, *, join_smelter: bo
 
 def get_filing(user, filing_id: int, *, for_update: bool = False) -> Filing:
     """A filing ``user`` may see, else 404; optionally locked for a state change."""
-    stmt = sa.select(Filing).where(Filing.id == filing_id)
-    if for_update:
-        stmt = stmt.with_for_update(of=Filing).execution_options(populate_existing=True)
-    filing = db.session.scalar(stmt)
-    if filing is None:
-        raise NotFound(NO_SUCH_FILING())
-    ensure_visible(user, filing.smelter.enterprise_id, NO_SUCH_FILING)
-    return filing
+    return get_visible(user, Filing, filing_id, NO_SUCH_FILING, enterprise_of=lambda f: f.smelter.enterprise_id,
+                       for_update=for_update)
 
 
 def _check_rules(filing: Filing, smelter: Smelter) -> None:

@@ -19,6 +19,8 @@ def valid_prefecture(value: str) -> None:
     """Four ASCII digits; whether they lie in the smelter's province is the service's rule."""
     if not re.fullmatch(r"[0-9]{4}", value):
         raise ma.ValidationError(NOT_A_PREFECTURE())
+
+
 USCC_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 

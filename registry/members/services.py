@@ -17,6 +17,7 @@ from registry.members.models import Enterprise, Smelter
 from registry.messages import Template
 from registry.permissions import ensure_visible, enterprise_scope, get_visible
 from registry.problems import Conflict, InvalidInput, NotFound
+from registry.reference.provinces import is_prefecture
 
 NO_SUCH_ENTERPRISE = Template("no_such_enterprise", "No such enterprise.")
 NO_SUCH_SMELTER = Template("no_such_smelter", "No such smelter.")
@@ -107,7 +108,7 @@ def get_smelter(user, smelter_id: int, *, for_update: bool = False) -> Smelter:
 def _check_prefecture(smelter: Smelter) -> None:
     """A prefecture (GB/T 2260) lies in the smelter's province: its code starts with the province's."""
     code = smelter.prefecture
-    if code is not None and (code[:2] != smelter.province or code[2:] == "00"):
+    if code is not None and not (is_prefecture(code) and code[:2] == smelter.province):
         raise InvalidInput("prefecture", PREFECTURE_OUTSIDE(province=smelter.province, code=smelter.province))
 
 

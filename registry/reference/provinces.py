@@ -52,3 +52,9 @@ def province_name(code: str, locale: str = "en") -> str:
     """The province's name in Chinese (``zh*``) or English."""
     zh, en = NAMES.get(code, (code, code))
     return zh if locale.startswith("zh") else en
+
+
+def is_prefecture(code: str | None) -> bool:
+    """A GB/T 2260 prefecture code: four ASCII digits, a province's two then not 00."""
+    return (code is not None and len(code) == 4 and code.isascii() and code.isdigit()
+            and code[:2] in PROVINCE_CODES and code[2:] != "00")

@@ -9,6 +9,7 @@ from registry.extensions import db
 from registry.messages import Template
 from registry.permissions import enterprise_scope, require_role, roles_required
 from registry.problems import InvalidInput
+from registry.replacement import ratios as regions
 from registry.replacement import services
 from registry.replacement.lineage import lineage
 from registry.replacement.models import Indicator, IndicatorTransfer
@@ -103,7 +104,7 @@ def _transfer_out(trade: IndicatorTransfer) -> dict:
 @ratios.response(200, RatioOut(many=True))
 def ratio_list():
     """Every province with its replacement ratio (1.0 where none is set), then the prefectures that have one."""
-    return services.ratios()
+    return regions.ratios()
 
 
 @ratios.route("/replacement-ratios/<province>")
@@ -111,7 +112,7 @@ class RatioItem(MethodView):
     @ratios.response(200, RatioOut)
     def get(self, province):
         """The ratio of a province (two digits) or a prefecture (four: its own, else its province's)."""
-        return services.get_ratio(province)
+        return regions.get_ratio(province)
 
     @roles_required(ADMIN)
     @ratios.arguments(RatioIn)
@@ -120,7 +121,7 @@ class RatioItem(MethodView):
         """Set a province's or a prefecture's replacement ratio, 1 to 10 (admin)."""
         if data.get("province") not in (None, province[:2]):
             raise InvalidInput("province", PROVINCE_MISMATCH())
-        out = services.set_ratio(province, data["ratio"], current_user)
+        out = regions.set_ratio(province, data["ratio"], current_user)
         return out
 
 
@@ -129,11 +130,11 @@ class PolicyItem(MethodView):
     @ratios.response(200, PolicyOut)
     def get(self, province):
         """Whether the province lets its indicators be traded out (default: yes)."""
-        return services.get_policy(province)
+        return regions.get_policy(province)
 
     @roles_required(ADMIN)
     @ratios.arguments(PolicyIn)
     @ratios.response(200, PolicyOut)
     def put(self, data, province):
         """Allow or forbid trading the province's indicators out (admin)."""
-        return services.set_policy(province, data["trade_out_allowed"], current_user)
+        return regions.set_policy(province, data["trade_out_allowed"], current_user)

@@ -35,7 +35,8 @@ from registry.members.models import Smelter
 from registry.problems import IndicatorExpired, IndicatorProvinceRestricted, RuleBroken, ShortCover
 from registry.replacement.lineage import traded
 from registry.replacement.models import FilingReplacement, Indicator, ProvinceIndicatorPolicy
-from registry.replacement.services import lock_indicators, ratio_for, ratios_for, required_tpa, returned_cover
+from registry.replacement.ratios import ratio_for, ratios_for, required_tpa
+from registry.replacement.services import lock_indicators, returned_cover
 
 
 @dataclass

@@ -11,14 +11,13 @@ the number of smelters, not the length of the ledger.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
-from registry import clock
+from registry import clock, months
 from registry.capacity.positions import at_month
 from registry.capacity.usage import OK, Scope, status_for
 from registry.caps.models import BUILT, ENTERPRISE, NATIONAL, OPERATING, PROVINCE, Cap
@@ -180,11 +179,6 @@ def _cap_rows(month: str, rows: list[sa.Row]) -> list[dict[str, Any]]:
     return out
 
 
-def days_in(month: str) -> int:
-    """The number of days of ``month`` (YYYY-MM): 29 in February 2016."""
-    return calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
-
-
 def plausible_production(month: str, operating_tpa: int, built_tpa: int) -> tuple[int, int]:
     """The most tonnes a month's return may report: (from its operating capacity, from built capacity).
 
@@ -193,7 +187,7 @@ def plausible_production(month: str, operating_tpa: int, built_tpa: int) -> tupl
     Whole tonnes, rounded down, in integers: a production of ``p`` tonnes is
     above the bound exactly when it is above the bound's floor.
     """
-    days = days_in(month)
+    days = months.days_in(month)
     return (operating_tpa * days * (100 + PRODUCTION_TOLERANCE_PERCENT) // (365 * 100),
             built_tpa * days // 365)
 

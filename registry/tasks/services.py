@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from registry import clock, months
 from registry.capacity.positions import positions_at
 from registry.evidence.models import Dismantling
-from registry.evidence.services import ANNOUNCED, ENDED, RENOTICE, current_notice, notice_state
+from registry.evidence.services import ANNOUNCED, ENDED, RENOTICE, current_notices, notice_state
 from registry.extensions import db
 from registry.filings.models import AWAITING, IN_REVIEW, NEW_CAPACITY, OPEN, RETURNED, Filing
 from registry.filings.services import filings_for
@@ -104,11 +104,12 @@ def _filing_tasks(user, statuses: tuple[str, ...], default: Template, order) -> 
 def _proof_tasks(user) -> list[dict[str, Any]]:
     """A filer's plans still to publish or announce, and closures behind its plans still to record dismantled."""
     tasks = []
-    plans = db.session.scalars(filings_for(user).where(
+    plans = list(db.session.scalars(filings_for(user).where(
         Filing.kind == NEW_CAPACITY, Filing.status.in_(OPEN), Filing.cancel.is_(False), Filing.amends_id.is_(None))
-        .order_by(None).order_by(Filing.effective_month, Filing.id).limit(200))
+        .order_by(None).order_by(Filing.effective_month, Filing.id).limit(200)))
+    notices = current_notices([plan.id for plan in plans])  # one query, and one for their objections
     for plan in plans:
-        notice = current_notice(plan.id)
+        notice = notices.get(plan.id)
         state = notice_state(notice)
         if state == ANNOUNCED:
             continue
